@@ -1,0 +1,14 @@
+/* suites.h - every Check suite of the unit-test runner, one per module. */
+#ifndef LABYRINTH_TEST_SUITES_H
+#define LABYRINTH_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *suite_workload(void);
+Suite *suite_config(void);
+Suite *suite_memory(void);
+Suite *suite_cache(void);
+Suite *suite_protocols(void);
+Suite *suite_stats(void);
+
+#endif
