@@ -1,0 +1,229 @@
+/* cmd_run.c - `labyrinth run WORKLOAD [options]`: simulate one workload.
+ *
+ * Configuration layers (cli.md): defaults, then --config FILE, then every
+ * --set in order, then the dedicated options (--protocol, --cores, ...),
+ * which are --set under friendlier names.  The workload is validated whole
+ * before anything is simulated; the report goes to stdout and the JSON to
+ * --stats-json (stdout alone when it is "-").
+ */
+#include <gio/gio.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "engine.h"
+#include "functional.h"
+#include "layout.h"
+#include "machine.h"
+#include "stats.h"
+#include "workload.h"
+
+typedef struct {
+	char *protocol, *schedule, *mode, *cache_size, *config_file, *stats_json;
+	int cores, assoc, line;
+	char **sets;
+	gboolean dump_config, transitions;
+	char **args;
+} RunOptions;
+
+static void run_options_clear(RunOptions *o)
+{
+	g_free(o->protocol);
+	g_free(o->schedule);
+	g_free(o->mode);
+	g_free(o->cache_size);
+	g_free(o->config_file);
+	g_free(o->stats_json);
+	g_strfreev(o->sets);
+	g_strfreev(o->args);
+}
+
+/* Applies the dedicated options over cfg, each as the --set it stands for. */
+static gboolean apply_options(Config *cfg, const RunOptions *o, GError **error)
+{
+	char buf[32];
+	struct {
+		const char *group, *key, *value;
+	} opts[] = {
+		{ "system", "protocol", o->protocol },
+		{ "system", "schedule", o->schedule },
+		{ "system", "mode", o->mode },
+		{ "cache", "size", o->cache_size },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(opts); i++)
+		if (opts[i].value && !config_set_key(cfg, opts[i].group, opts[i].key, opts[i].value, error))
+			return FALSE;
+	struct {
+		const char *group, *key;
+		int value;
+	} nums[] = {
+		{ "system", "cores", o->cores },
+		{ "cache", "assoc", o->assoc },
+		{ "cache", "line", o->line },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(nums); i++) {
+		if (nums[i].value < 0)
+			continue;
+		g_snprintf(buf, sizeof buf, "%d", nums[i].value);
+		if (!config_set_key(cfg, nums[i].group, nums[i].key, buf, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean build_config(Config *cfg, const RunOptions *o, GError **error)
+{
+	if (o->config_file && !config_load_file(cfg, o->config_file, error))
+		return FALSE;
+	for (char **s = o->sets; s && *s; s++)
+		if (!config_set(cfg, *s, error))
+			return FALSE;
+	return apply_options(cfg, o, error) && config_validate(cfg, error);
+}
+
+static int exit_status_for(const GError *err)
+{
+	if (err->domain == SIM_ERROR)
+		return err->code;
+	return EXIT_BAD_INPUT;
+}
+
+/* What this version cannot run yet is refused before anything runs. */
+static gboolean check_supported(const Config *cfg, const WlFile *wl, const WlInfo *info,
+				GError **error)
+{
+	if (cfg->mode == MODE_TIMING) {
+		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+			    "system.mode: timing mode is not available in this version; "
+			    "use --mode functional");
+		return FALSE;
+	}
+	if (cfg->schedule == SCHED_FILE && (info->uses_lock || info->uses_barrier)) {
+		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+			    "%s: --schedule file cannot replay a workload that uses %s; "
+			    "use --schedule rounds",
+			    wl_path(wl), info->uses_lock ? "lock" : "barrier");
+		return FALSE;
+	}
+	if (info->uses_alloc) {
+		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+			    "%s: the workload uses alloc/free/lock_page, which need the kernel "
+			    "page allocator; this version does not have it yet",
+			    wl_path(wl));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static int simulate(Config *cfg, const RunOptions *o, const char *path, GError **error)
+{
+	g_autoptr(WlFile) wl = wl_open(path, error);
+	if (!wl)
+		return EXIT_BAD_INPUT;
+	WlLimits limits = {
+		.cores = cfg->cores,
+		.mem_size = cfg->mem_size,
+		.kernel_base = kernel_region_base(cfg),
+	};
+	WlInfo info;
+	if (!wl_validate(wl, &limits, &info, error))
+		return EXIT_BAD_INPUT;
+	int status = EXIT_OK;
+	if (!check_supported(cfg, wl, &info, error)) {
+		wl_info_clear(&info);
+		return EXIT_BAD_INPUT;
+	}
+	cfg->cores = info.cores;
+
+	const Protocol *proto = proto_lookup(cfg->protocol);
+	g_assert(proto); /* config_validate() checked the name */
+	Machine *m = machine_new(cfg, proto, info.cores);
+	RunResult res;
+	run_result_init(&res, info.cores);
+	if (!functional_run(m, wl, &info, cfg->schedule, &res, error)) {
+		status = exit_status_for(*error);
+	} else {
+		StatsInput in = {
+			.workload_path = path,
+			.workload_name = info.name,
+			.workload_operations = info.operations,
+			.cfg = cfg,
+			.m = m,
+			.res = &res,
+		};
+		gboolean json_to_stdout = o->stats_json && strcmp(o->stats_json, "-") == 0;
+		if (!json_to_stdout)
+			stats_print_report(&in, stdout, o->transitions);
+		if (o->stats_json && !stats_write_json(&in, o->stats_json, error))
+			status = EXIT_BAD_INPUT;
+	}
+	run_result_clear(&res);
+	machine_free(m);
+	wl_info_clear(&info);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	RunOptions o = { .cores = -1, .assoc = -1, .line = -1 };
+	g_autofree char *proto_help =
+		g_strdup_printf("Coherence protocol: %s (default mesi)", proto_names());
+	GOptionEntry entries[] = {
+		{ "protocol", 'p', 0, G_OPTION_ARG_STRING, &o.protocol, proto_help, "NAME" },
+		{ "mode", 0, 0, G_OPTION_ARG_STRING, &o.mode, "functional (default)", "MODE" },
+		{ "schedule", 0, 0, G_OPTION_ARG_STRING, &o.schedule,
+		  "Functional mode's order: rounds (default) or file", "SCHED" },
+		{ "cores", 0, 0, G_OPTION_ARG_INT, &o.cores,
+		  "Number of cores (default: the workload's %cores)", "N" },
+		{ "cache-size", 0, 0, G_OPTION_ARG_STRING, &o.cache_size,
+		  "Bytes per private cache (default 32768)", "BYTES" },
+		{ "assoc", 0, 0, G_OPTION_ARG_INT, &o.assoc, "Ways per set (default 8)", "WAYS" },
+		{ "line", 0, 0, G_OPTION_ARG_INT, &o.line, "Bytes per line (default 64)", "BYTES" },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config_file,
+		  "Load settings from a key file", "FILE" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets,
+		  "Set any key, e.g. cache.size=65536 (repeatable; overrides --config)",
+		  "GROUP.KEY=VALUE" },
+		{ "stats-json", 'j', 0, G_OPTION_ARG_FILENAME, &o.stats_json,
+		  "Write statistics as JSON to FILE (- for stdout, then no report)", "FILE" },
+		{ "transitions", 't', 0, G_OPTION_ARG_NONE, &o.transitions,
+		  "Print the (state, event) transition matrix in the report", NULL },
+		{ "dump-config", 0, 0, G_OPTION_ARG_NONE, &o.dump_config,
+		  "Print the effective configuration as a key file and exit", NULL },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, "WORKLOAD" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("WORKLOAD - simulate a workload");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(
+		ctx, "Exit status: 0 success, 1 a failed =V check, 2 bad input, 4 deadlock.\n"
+		     "The workload format is described in docs/workload-format.md.");
+	g_autoptr(GError) err = NULL;
+	int status = EXIT_OK;
+	Config cfg;
+	config_init(&cfg);
+
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) || !build_config(&cfg, &o, &err)) {
+		fprintf(stderr, "labyrinth run: %s\n", err->message);
+		status = EXIT_BAD_INPUT;
+	} else if (o.dump_config) {
+		g_autofree char *text = config_dump(&cfg);
+		fputs(text, stdout);
+		fprintf(stdout,
+			"\n# The allocator's region (zone, metadata, page frames) spans\n"
+			"# 0x%" PRIx64 " .. 0x%" PRIx64 " of physical memory.\n",
+			kernel_region_base(&cfg), cfg.mem_size - 1);
+	} else if (!o.args || !o.args[0] || o.args[1]) {
+		fprintf(stderr, "labyrinth run: expected one WORKLOAD file (see labyrinth run --help)\n");
+		status = EXIT_BAD_INPUT;
+	} else {
+		status = simulate(&cfg, &o, o.args[0], &err);
+		if (err)
+			fprintf(stderr, "%s\n", err->message);
+	}
+	config_clear(&cfg);
+	run_options_clear(&o);
+	return status;
+}

@@ -1,0 +1,323 @@
+/* coherence.c - the generic cache controller: one access, top to bottom.
+ *
+ * lookup -> (hit without bus: done) -> maybe evict -> run the protocol row,
+ * issuing bus transactions that every other cache snoops through its own
+ * rows -> the data operation.  Nothing here knows which protocol runs; the
+ * table says what to do, and a (state, event) pair the table lacks stops
+ * the run as an internal error.
+ *
+ * The bus is atomic (protocols.md): a transaction's snoops, data transfer
+ * and memory traffic complete before the next transaction starts.  Counting
+ * follows the spec's counting rules; each rule's place is commented.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "machine_priv.h"
+
+/* A store waiting to be applied to the requester's copy: Dragon's BusUpd
+ * must carry the new word, so the store happens when the update is issued
+ * (after a BusRd brought the line in), or at the end of the row. */
+typedef struct {
+	AccessKind kind;
+	unsigned word; /* index of the word in the line */
+	uint64_t a, b;
+	int done;
+	uint64_t old; /* the word before the store */
+} PendingStore;
+
+static const ProtoEvent snoop_event[BUS_N_TXNS] = {
+	[BUS_RD] = PROTO_EV_OTHER_RD,
+	[BUS_RDX] = PROTO_EV_OTHER_RDX,
+	[BUS_UPGR] = PROTO_EV_OTHER_UPGR,
+	[BUS_UPD] = PROTO_EV_OTHER_UPD,
+	[BUS_INV] = PROTO_EV_OTHER_INV,
+};
+
+static G_NORETURN void missing_row(const Machine *m, int state, ProtoEvent ev, unsigned cache)
+{
+	g_error("protocol %s has no transition for state %s on %s (cache %u): "
+		"the table says this cannot happen",
+		m->proto->name, m->proto->state_names[state], proto_event_name(ev), cache);
+}
+
+static inline const ProtoTransition *row_for(Machine *m, int state, ProtoEvent ev, unsigned cache)
+{
+	const ProtoTransition *row = proto_row(m->proto, state, ev);
+	if (G_UNLIKELY(!row->defined))
+		missing_row(m, state, ev, cache);
+	m->trans_counts[state * PROTO_N_EVENTS + ev]++;
+	return row;
+}
+
+static inline void set_state(Machine *m, unsigned core, int slot, uint8_t to)
+{
+	Cache *c = m->caches[core];
+	uint8_t from = cache_state(c, slot);
+	if (from == to)
+		return;
+	cache_set_state(c, slot, to);
+	g_assert((unsigned)m->out.n_changes < m->n_cores + 2);
+	m->out.changes[m->out.n_changes++] = (StateChange){ (uint16_t)core, from, to };
+}
+
+static inline void note_txn(Machine *m, BusTxn txn)
+{
+	m->bus.txns[txn]++;
+	m->txns_by_ctx[m->ctx]++;
+	if (m->out.n_txns < (int)G_N_ELEMENTS(m->out.txns))
+		m->out.txns[m->out.n_txns++] = txn;
+}
+
+static uint64_t apply_store(PendingStore *ps, uint64_t *data)
+{
+	uint64_t old = data[ps->word], new = old;
+	switch (ps->kind) {
+	case ACC_STORE:
+	case ACC_RMW_XCHG:
+		new = ps->a;
+		break;
+	case ACC_RMW_ADD:
+		new = old + ps->a;
+		break;
+	case ACC_RMW_CAS:
+		new = old == ps->a ? ps->b : old;
+		break;
+	case ACC_LOAD:
+		g_assert_not_reached();
+	}
+	data[ps->word] = new;
+	ps->old = old;
+	ps->done = 1;
+	return new;
+}
+
+/* Puts a transaction on the bus: every other cache holding the line snoops
+ * it through its own row.  Returns the shared signal: whether any other
+ * cache held the line in a valid state when the transaction began.
+ * BusRd and BusRdX bring the line's data into the requester's slot, from
+ * the owner if one supplies it (a cache-to-cache transfer), else memory. */
+static int bus_issue(Machine *m, unsigned req, int req_slot, BusTxn txn, uint64_t line_addr,
+		     unsigned word, uint64_t word_value)
+{
+	const Protocol *p = m->proto;
+	ProtoEvent ev = snoop_event[txn];
+	uint64_t *req_data = cache_data(m->caches[req], req_slot);
+	int shared = 0, supplier = -1;
+
+	note_txn(m, txn);
+	for (unsigned j = 0; j < m->n_cores; j++) {
+		if (j == req)
+			continue;
+		Cache *c = m->caches[j];
+		int slot = cache_lookup(c, line_addr);
+		if (slot < 0)
+			continue;
+		int state = cache_state(c, slot);
+		shared = 1;
+		const ProtoTransition *row = row_for(m, state, ev, j);
+		for (int i = 0; i < PROTO_MAX_ACTIONS && row->actions[i]; i++) {
+			switch (row->actions[i]) {
+			case PROTO_ACT_SUPPLY:
+				/* At most one owner; on BusUpgr/BusInv nothing moves. */
+				g_assert(supplier < 0);
+				if (txn == BUS_RD || txn == BUS_RDX) {
+					supplier = (int)j;
+					memcpy(req_data, cache_data(c, slot), m->line_words * 8);
+					m->cstats[j].c2c_supplied++;
+					m->c2c_by_ctx[m->ctx]++;
+				}
+				break;
+			case PROTO_ACT_WRITE_MEMORY:
+				/* A downgrade write: a memory write, not a Flush. */
+				mem_write_line(m->mem, line_addr, cache_data(c, slot), m->line_words);
+				m->memstats.writes++;
+				break;
+			case PROTO_ACT_TAKE_UPDATE:
+				g_assert(txn == BUS_UPD);
+				cache_data(c, slot)[word] = word_value;
+				break;
+			default:
+				g_error("protocol %s: action %s is not a snoop action (state %s, %s)",
+					p->name, proto_action_name(row->actions[i]),
+					p->state_names[state], proto_event_name(ev));
+			}
+		}
+		uint8_t next = row->next;
+		if (next == 0 && (txn == BUS_RDX || txn == BUS_UPGR || txn == BUS_INV)) {
+			/* Per line per cache: one for each copy removed. */
+			m->cstats[j].invalidations_received++;
+			m->inv_by_ctx[m->ctx]++;
+		}
+		set_state(m, j, slot, next);
+	}
+
+	if (txn == BUS_RD || txn == BUS_RDX) {
+		if (supplier >= 0) {
+			m->out.source = SRC_CACHE;
+			m->out.supplier = supplier;
+		} else {
+			mem_read_line(m->mem, line_addr, req_data, m->line_words);
+			m->memstats.reads++;
+			m->out.source = SRC_MEMORY;
+		}
+	}
+	return shared;
+}
+
+/* Runs a processor-side row for the line in req_slot (already tagged with
+ * line_addr).  ps is the store to apply, or NULL. */
+static void run_row(Machine *m, unsigned core, int slot, ProtoEvent ev, uint64_t line_addr,
+		    PendingStore *ps)
+{
+	Cache *c = m->caches[core];
+	const ProtoTransition *row = row_for(m, cache_state(c, slot), ev, core);
+	int shared = 0;
+
+	for (int i = 0; i < PROTO_MAX_ACTIONS && row->actions[i]; i++) {
+		switch (row->actions[i]) {
+		case PROTO_ACT_ISSUE_RD:
+			shared = bus_issue(m, core, slot, BUS_RD, line_addr, 0, 0);
+			break;
+		case PROTO_ACT_ISSUE_RDX:
+			bus_issue(m, core, slot, BUS_RDX, line_addr, 0, 0);
+			break;
+		case PROTO_ACT_ISSUE_UPGR:
+			m->cstats[core].upgrades++;
+			bus_issue(m, core, slot, BUS_UPGR, line_addr, 0, 0);
+			break;
+		case PROTO_ACT_ISSUE_UPD_IF_SHARED:
+			if (!shared)
+				break;
+			/* fall through */
+		case PROTO_ACT_ISSUE_UPD: {
+			g_assert(ps);
+			uint64_t v = apply_store(ps, cache_data(c, slot));
+			m->cstats[core].updates++;
+			shared = bus_issue(m, core, slot, BUS_UPD, line_addr, ps->word, v);
+			break;
+		}
+		case PROTO_ACT_ISSUE_INV:
+			bus_issue(m, core, slot, BUS_INV, line_addr, 0, 0);
+			break;
+		case PROTO_ACT_ZERO_LINE:
+			memset(cache_data(c, slot), 0, m->line_words * 8);
+			break;
+		case PROTO_ACT_WRITE_BACK:
+			note_txn(m, BUS_FLUSH);
+			mem_write_line(m->mem, line_addr, cache_data(c, slot), m->line_words);
+			m->memstats.writes++;
+			m->cstats[core].writebacks++;
+			break;
+		default:
+			g_error("protocol %s: action %s is not a processor action (state %s, %s)",
+				m->proto->name, proto_action_name(row->actions[i]),
+				m->proto->state_names[cache_state(c, slot)], proto_event_name(ev));
+		}
+	}
+	set_state(m, core, slot, shared ? row->next_shared : row->next);
+}
+
+/* Finds a slot for line_addr, evicting the victim through its Evict row
+ * (a write-back if the table says so).  Returns the slot, tagged, state 0. */
+static int make_room(Machine *m, unsigned core, uint64_t line_addr)
+{
+	Cache *c = m->caches[core];
+	int slot = cache_victim(c, line_addr);
+	if (cache_state(c, slot) != 0) {
+		m->cstats[core].evictions++;
+		run_row(m, core, slot, PROTO_EV_EVICT, cache_tag(c, slot), NULL);
+		g_assert(cache_state(c, slot) == 0);
+	}
+	cache_set_tag(c, slot, line_addr);
+	return slot;
+}
+
+static void reset_outcome(Machine *m, uint64_t line_addr)
+{
+	m->out.hit = 0;
+	m->out.n_txns = 0;
+	m->out.source = SRC_NONE;
+	m->out.supplier = -1;
+	m->out.n_changes = 0;
+	m->out.line_addr = line_addr;
+}
+
+uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
+			uint64_t b)
+{
+	g_assert(core < m->n_cores && (addr & 7) == 0);
+	Cache *c = m->caches[core];
+	uint64_t line_addr = addr & m->line_mask;
+	unsigned word = (unsigned)((addr & ~m->line_mask) >> 3);
+	ProtoEvent ev = kind == ACC_LOAD ? PROTO_EV_LOAD : PROTO_EV_STORE;
+	CacheStats *cs = &m->cstats[core];
+
+	reset_outcome(m, line_addr);
+	cs->accesses++;
+	if (kind == ACC_LOAD)
+		m->astats[core].loads++;
+	else if (kind == ACC_STORE)
+		m->astats[core].stores++;
+	else
+		m->astats[core].rmws++;
+
+	int slot = cache_lookup(c, line_addr);
+	if (slot >= 0) {
+		/* A hit, even if the row still needs the bus (an upgrade). */
+		cs->hits++;
+		m->out.hit = 1;
+	} else {
+		cs->misses++;
+		slot = make_room(m, core, line_addr);
+	}
+	/* Hits and fills both make the line most recently used. */
+	cache_touch(c, slot);
+
+	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
+	if (row->defined && row->actions[0] == PROTO_ACT_NONE) {
+		/* Fast path: a hit the table settles without the bus. */
+		m->trans_counts[cache_state(c, slot) * PROTO_N_EVENTS + ev]++;
+		set_state(m, core, slot, row->next);
+	} else {
+		PendingStore ps = { kind, word, a, b, 0, 0 };
+		run_row(m, core, slot, ev, line_addr, kind == ACC_LOAD ? NULL : &ps);
+		if (kind != ACC_LOAD) {
+			if (!ps.done)
+				apply_store(&ps, cache_data(c, slot));
+			return ps.old;
+		}
+		return cache_data(c, slot)[word];
+	}
+
+	uint64_t *data = cache_data(c, slot);
+	if (kind == ACC_LOAD)
+		return data[word];
+	PendingStore ps = { kind, word, a, b, 0, 0 };
+	apply_store(&ps, data);
+	return ps.old;
+}
+
+void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero)
+{
+	g_assert(core < m->n_cores && (line_addr & ~m->line_mask) == 0);
+	Cache *c = m->caches[core];
+	reset_outcome(m, line_addr);
+	int slot = cache_lookup(c, line_addr);
+	if (slot < 0)
+		slot = make_room(m, core, line_addr);
+	cache_touch(c, slot);
+	run_row(m, core, slot, zero ? PROTO_EV_CLAIM_ZERO : PROTO_EV_CLAIM_RFO, line_addr, NULL);
+	g_assert(cache_state(c, slot) == m->proto->writable_state);
+}
+
+int machine_needs_bus(const Machine *m, unsigned core, AccessKind kind, uint64_t addr)
+{
+	const Cache *c = m->caches[core];
+	int slot = cache_lookup(c, addr & m->line_mask);
+	if (slot < 0)
+		return 1;
+	ProtoEvent ev = kind == ACC_LOAD ? PROTO_EV_LOAD : PROTO_EV_STORE;
+	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
+	return !(row->defined && row->actions[0] == PROTO_ACT_NONE);
+}

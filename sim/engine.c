@@ -1,0 +1,15 @@
+/* engine.c - the run result shared by both engines, and their error domain. */
+#include "engine.h"
+
+G_DEFINE_QUARK(labyrinth-sim-error-quark, sim_error)
+
+void run_result_init(RunResult *r, unsigned n_cores)
+{
+	*r = (RunResult){ .n_cores = n_cores, .cores = g_new0(CoreRunStats, n_cores) };
+}
+
+void run_result_clear(RunResult *r)
+{
+	g_free(r->cores);
+	r->cores = NULL;
+}

@@ -1,0 +1,37 @@
+/* engine.h - what both engines (functional and timing) report and how a
+ * run can end.  The machine counts cache, bus and memory traffic; the
+ * engine counts time and operations per core. */
+#ifndef LABYRINTH_ENGINE_H
+#define LABYRINTH_ENGINE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef struct {
+	uint64_t cycles;       /* when the core finished (turns in functional mode) */
+	uint64_t operations;   /* workload lines completed */
+	uint64_t stall_cycles; /* waiting: memory, bus, locks, barriers */
+	uint64_t lock_acquires;
+	uint64_t lock_wait_cycles; /* from a lock's first attempt to its acquisition */
+} CoreRunStats;
+
+typedef struct {
+	uint64_t cycles;       /* the whole run (turns in functional mode) */
+	uint64_t operations;   /* all cores */
+	CoreRunStats *cores;   /* [n_cores] */
+	unsigned n_cores;
+} RunResult;
+
+void run_result_init(RunResult *r, unsigned n_cores);
+void run_result_clear(RunResult *r);
+
+/* Errors a run can end with; each maps to an exit status of cli.md. */
+#define SIM_ERROR (sim_error_quark())
+GQuark sim_error_quark(void);
+typedef enum {
+	SIM_ERROR_CHECK = 1,    /* an `=V` check failed */
+	SIM_ERROR_INPUT = 2,    /* bad input found while running (a register with no page) */
+	SIM_ERROR_DEADLOCK = 4, /* no core can make progress */
+} SimError;
+
+#endif

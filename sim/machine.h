@@ -1,0 +1,122 @@
+/* machine.h - the simulated machine: N cores' private caches, the snooping
+ * bus and physical memory, and the generic coherence controller that runs
+ * a protocol table over them (sim/coherence.c).
+ *
+ * The bus is atomic: a transaction, its snoops and its data transfer happen
+ * as one step.  Both engines use this: functional mode calls
+ * machine_access() turn by turn, timing mode calls it when the core wins
+ * the bus and charges the cycles its outcome says it took.
+ *
+ * Statistics are plain counters here, named as in shared/spec/stats.md and
+ * counted by the rules of shared/spec/protocols.md.
+ */
+#ifndef LABYRINTH_MACHINE_H
+#define LABYRINTH_MACHINE_H
+
+#include <stdint.h>
+
+#include "cache.h"
+#include "config.h"
+#include "memory.h"
+#include "protocol.h"
+
+typedef struct {
+	uint64_t accesses, hits, misses;
+	uint64_t upgrades;  /* BusUpgr this cache issued */
+	uint64_t updates;   /* BusUpd this cache issued */
+	uint64_t evictions; /* valid lines displaced by a fill */
+	uint64_t writebacks;/* dirty ones among them (each one Flush) */
+	uint64_t invalidations_received; /* lines lost to another's BusRdX/BusUpgr/BusInv */
+	uint64_t c2c_supplied;           /* lines this cache supplied to another */
+} CacheStats;
+
+typedef struct {
+	uint64_t loads, stores, rmws; /* accesses by kind; sum = the cache's accesses */
+} CoreAccessStats;
+
+typedef struct {
+	uint64_t txns[BUS_N_TXNS];
+} BusStats;
+
+typedef struct {
+	uint64_t reads;  /* lines read for BusRd/BusRdX with no owner */
+	uint64_t writes; /* write-backs plus M -> S downgrade writes */
+} MemStats;
+
+/* Who is using the bus, so the allocator's traffic can be told apart. */
+typedef enum {
+	CTX_USER,         /* the workload's own accesses */
+	CTX_KERNEL_META,  /* allocator metadata: locks, lists, counters */
+	CTX_KERNEL_CLAIM, /* the allocator's exclusive claim of a page */
+	CTX_N
+} AccessContext;
+
+typedef enum { ACC_LOAD, ACC_STORE, ACC_RMW_ADD, ACC_RMW_XCHG, ACC_RMW_CAS } AccessKind;
+
+typedef enum { SRC_NONE, SRC_MEMORY, SRC_CACHE } DataSource;
+
+typedef struct {
+	uint16_t cache;
+	uint8_t from, to;
+} StateChange;
+
+/* What the last access or claim did: for the timing engine's latencies and
+ * the event trace.  Valid until the next call into the machine. */
+typedef struct {
+	int hit;               /* the line was present (accesses only) */
+	int n_txns;            /* bus transactions, in order, Flush of a victim included */
+	BusTxn txns[6];
+	DataSource source;     /* where the line's data came from, if it moved */
+	int supplier;          /* the supplying cache when source == SRC_CACHE */
+	int n_changes;         /* every state change, in any cache */
+	StateChange *changes;  /* n_cores + 2 entries at most */
+	uint64_t line_addr;
+} AccessOutcome;
+
+typedef struct Machine Machine;
+
+Machine *machine_new(const Config *cfg, const Protocol *proto, unsigned n_cores);
+void machine_free(Machine *m);
+
+unsigned machine_n_cores(const Machine *m);
+const Protocol *machine_protocol(const Machine *m);
+Memory *machine_memory(Machine *m);
+unsigned machine_line_size(const Machine *m);
+
+/* One access by core to the 8-byte word at addr (aligned, checked by the
+ * caller).  ld returns the value loaded; st stores a; rmw returns the old
+ * value (add: +a; xchg: a; cas: b if old == a).  Every rmw acts as a store. */
+uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
+			uint64_t b);
+/* The allocator's exclusive claim of one line (protocols.md): the core ends
+ * holding it in the writable state, no other cache holds it; with zero the
+ * words read as zero.  Not an access: no hit, miss or access is counted. */
+void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero);
+/* Would this access need the bus right now?  (Timing mode asks before it
+ * arbitrates; the answer can change by the time it wins.) */
+int machine_needs_bus(const Machine *m, unsigned core, AccessKind kind, uint64_t addr);
+
+void machine_set_context(Machine *m, AccessContext ctx);
+const AccessOutcome *machine_last_outcome(const Machine *m);
+
+/* Counters. */
+const CacheStats *machine_cache_stats(const Machine *m, unsigned core);
+const CoreAccessStats *machine_core_access_stats(const Machine *m, unsigned core);
+const BusStats *machine_bus_stats(const Machine *m);
+const MemStats *machine_mem_stats(const Machine *m);
+/* Invalidations received and cache-to-cache transfers, split by the
+ * context of the transaction that caused them. */
+uint64_t machine_invalidations_in(const Machine *m, AccessContext ctx);
+uint64_t machine_c2c_in(const Machine *m, AccessContext ctx);
+uint64_t machine_txns_in(const Machine *m, AccessContext ctx);
+/* How often each (state, event) row was taken: n_states * PROTO_N_EVENTS. */
+const uint64_t *machine_transition_counts(const Machine *m);
+
+/* Inspection for tests, the invariant checker and reports. */
+int machine_line_state(const Machine *m, unsigned core, uint64_t line_addr); /* 0 if absent */
+/* The word as the core's cache holds it; FALSE if the line is not present. */
+int machine_peek_cached(const Machine *m, unsigned core, uint64_t addr, uint64_t *value);
+/* The coherent value of a word: the owner's or any valid copy, else memory. */
+uint64_t machine_peek_word(const Machine *m, uint64_t addr);
+
+#endif

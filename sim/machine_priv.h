@@ -1,0 +1,28 @@
+/* machine_priv.h - the inside of Machine, shared by machine.c (building and
+ * inspecting it) and coherence.c (the controller).  No one else includes it. */
+#ifndef LABYRINTH_MACHINE_PRIV_H
+#define LABYRINTH_MACHINE_PRIV_H
+
+#include "machine.h"
+
+struct Machine {
+	const Protocol *proto;
+	unsigned n_cores;
+	unsigned line;       /* bytes */
+	unsigned line_words; /* line / 8 */
+	uint64_t line_mask;  /* ~(line - 1) */
+	Cache **caches;      /* [n_cores] */
+	Memory *mem;
+	CacheStats *cstats;  /* [n_cores] */
+	CoreAccessStats *astats; /* [n_cores] */
+	BusStats bus;
+	MemStats memstats;
+	AccessContext ctx;
+	uint64_t inv_by_ctx[CTX_N];
+	uint64_t c2c_by_ctx[CTX_N];
+	uint64_t txns_by_ctx[CTX_N];
+	uint64_t *trans_counts; /* [n_states * PROTO_N_EVENTS] */
+	AccessOutcome out;
+};
+
+#endif
