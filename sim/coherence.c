@@ -243,6 +243,12 @@ static void reset_outcome(Machine *m, uint64_t line_addr)
 	m->out.line_addr = line_addr;
 }
 
+static inline void notify(Machine *m, unsigned core, int kind, uint64_t addr, uint64_t value)
+{
+	for (unsigned i = 0; i < m->n_observers; i++)
+		m->observers[i].fn(m->observers[i].data, m, core, kind, addr, value);
+}
+
 uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
 			uint64_t b)
 {
@@ -275,27 +281,25 @@ uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t add
 	cache_touch(c, slot);
 
 	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
+	PendingStore ps = { kind, word, a, b, 0, 0 };
 	if (row->defined && row->actions[0] == PROTO_ACT_NONE) {
 		/* Fast path: a hit the table settles without the bus. */
 		m->trans_counts[cache_state(c, slot) * PROTO_N_EVENTS + ev]++;
 		set_state(m, core, slot, row->next);
 	} else {
-		PendingStore ps = { kind, word, a, b, 0, 0 };
 		run_row(m, core, slot, ev, line_addr, kind == ACC_LOAD ? NULL : &ps);
-		if (kind != ACC_LOAD) {
-			if (!ps.done)
-				apply_store(&ps, cache_data(c, slot));
-			return ps.old;
-		}
-		return cache_data(c, slot)[word];
 	}
 
 	uint64_t *data = cache_data(c, slot);
-	if (kind == ACC_LOAD)
-		return data[word];
-	PendingStore ps = { kind, word, a, b, 0, 0 };
-	apply_store(&ps, data);
-	return ps.old;
+	uint64_t result = data[word];
+	if (kind != ACC_LOAD) {
+		if (!ps.done)
+			apply_store(&ps, data);
+		result = ps.old;
+	}
+	if (G_UNLIKELY(m->n_observers))
+		notify(m, core, kind, addr, data[word]);
+	return result;
 }
 
 void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero)
@@ -309,6 +313,8 @@ void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero)
 	cache_touch(c, slot);
 	run_row(m, core, slot, zero ? PROTO_EV_CLAIM_ZERO : PROTO_EV_CLAIM_RFO, line_addr, NULL);
 	g_assert(cache_state(c, slot) == m->proto->writable_state);
+	if (G_UNLIKELY(m->n_observers))
+		notify(m, core, -1, line_addr, 0);
 }
 
 int machine_needs_bus(const Machine *m, unsigned core, AccessKind kind, uint64_t addr)

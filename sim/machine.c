@@ -65,6 +65,19 @@ void machine_set_context(Machine *m, AccessContext ctx)
 	m->ctx = ctx;
 }
 
+AccessContext machine_context(const Machine *m)
+{
+	return m->ctx;
+}
+
+void machine_add_observer(Machine *m, MachineObserver fn, void *data)
+{
+	g_assert(m->n_observers < G_N_ELEMENTS(m->observers));
+	m->observers[m->n_observers].fn = fn;
+	m->observers[m->n_observers].data = data;
+	m->n_observers++;
+}
+
 const AccessOutcome *machine_last_outcome(const Machine *m)
 {
 	return &m->out;

@@ -97,6 +97,15 @@ void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero)
 int machine_needs_bus(const Machine *m, unsigned core, AccessKind kind, uint64_t addr);
 
 void machine_set_context(Machine *m, AccessContext ctx);
+AccessContext machine_context(const Machine *m);
+
+/* An observer sees every access and claim right after it completes (the
+ * invariant checker, the contention report).  kind is the access's kind,
+ * or -1 for a claim; value is what a load returned or a store wrote (the
+ * new word; for a claim, 0).  The outcome is machine_last_outcome(). */
+typedef void (*MachineObserver)(void *data, Machine *m, unsigned core, int kind, uint64_t addr,
+				uint64_t value);
+void machine_add_observer(Machine *m, MachineObserver fn, void *data);
 const AccessOutcome *machine_last_outcome(const Machine *m);
 
 /* Counters. */

@@ -23,6 +23,11 @@ struct Machine {
 	uint64_t txns_by_ctx[CTX_N];
 	uint64_t *trans_counts; /* [n_states * PROTO_N_EVENTS] */
 	AccessOutcome out;
+	unsigned n_observers;
+	struct {
+		MachineObserver fn;
+		void *data;
+	} observers[4];
 };
 
 #endif
