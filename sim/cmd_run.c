@@ -18,6 +18,7 @@
 #include "layout.h"
 #include "machine.h"
 #include "stats.h"
+#include "timing.h"
 #include "workload.h"
 
 typedef struct {
@@ -94,12 +95,6 @@ static int exit_status_for(const GError *err)
 static gboolean check_supported(const Config *cfg, const WlFile *wl, const WlInfo *info,
 				GError **error)
 {
-	if (cfg->mode == MODE_TIMING) {
-		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
-			    "system.mode: timing mode is not available in this version; "
-			    "use --mode functional");
-		return FALSE;
-	}
 	if (cfg->schedule == SCHED_FILE && (info->uses_lock || info->uses_barrier)) {
 		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
 			    "%s: --schedule file cannot replay a workload that uses %s; "
@@ -142,7 +137,9 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	Machine *m = machine_new(cfg, proto, info.cores);
 	RunResult res;
 	run_result_init(&res, info.cores);
-	if (!functional_run(m, wl, &info, cfg->schedule, &res, error)) {
+	gboolean ok = cfg->mode == MODE_TIMING ? timing_run(m, wl, &info, cfg, &res, error)
+					       : functional_run(m, wl, &info, cfg->schedule, &res, error);
+	if (!ok) {
 		status = exit_status_for(*error);
 	} else {
 		StatsInput in = {
@@ -172,9 +169,11 @@ int cmd_run(int argc, char **argv)
 		g_strdup_printf("Coherence protocol: %s (default mesi)", proto_names());
 	GOptionEntry entries[] = {
 		{ "protocol", 'p', 0, G_OPTION_ARG_STRING, &o.protocol, proto_help, "NAME" },
-		{ "mode", 0, 0, G_OPTION_ARG_STRING, &o.mode, "functional (default)", "MODE" },
+		{ "mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
+		  "timing (default: cycles, bus arbitration, latencies) or functional (turns)",
+		  "MODE" },
 		{ "schedule", 0, 0, G_OPTION_ARG_STRING, &o.schedule,
-		  "Functional mode's order: rounds (default) or file", "SCHED" },
+		  "Functional mode's order: rounds (default) or file (timing mode ignores it)", "SCHED" },
 		{ "cores", 0, 0, G_OPTION_ARG_INT, &o.cores,
 		  "Number of cores (default: the workload's %cores)", "N" },
 		{ "cache-size", 0, 0, G_OPTION_ARG_STRING, &o.cache_size,

@@ -98,7 +98,7 @@ static const KeyDef keys[] = {
 	KEY_UINT("system", "cores", cores, 0, 0, "cores",
 		 "cores simulated; 0 takes the workload's %cores, else its highest core id + 1"),
 	KEY_PROTOCOL("system", "protocol", protocol, "mesi", "coherence protocol of every cache"),
-	KEY_ENUM("system", "mode", mode, mode_names, MODE_FUNCTIONAL,
+	KEY_ENUM("system", "mode", mode, mode_names, MODE_TIMING,
 		 "functional counts turns; timing counts cycles"),
 	KEY_ENUM("system", "schedule", schedule, schedule_names, SCHED_ROUNDS,
 		 "rounds: a turn per core per round; file: the line order"),

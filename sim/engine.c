@@ -1,5 +1,6 @@
 /* engine.c - the run result shared by both engines, and their error domain. */
 #include "engine.h"
+#include "histogram.h"
 
 G_DEFINE_QUARK(labyrinth-sim-error-quark, sim_error)
 
@@ -12,4 +13,11 @@ void run_result_clear(RunResult *r)
 {
 	g_free(r->cores);
 	r->cores = NULL;
+	if (r->timing) {
+		hist_free(r->timing->bus_queue_delay);
+		hist_free(r->timing->miss_latency_mem);
+		hist_free(r->timing->miss_latency_c2c);
+		g_free(r->timing);
+		r->timing = NULL;
+	}
 }

@@ -15,11 +15,21 @@ typedef struct {
 	uint64_t lock_wait_cycles; /* from a lock's first attempt to its acquisition */
 } CoreRunStats;
 
+/* What only timing mode measures; NULL in functional mode. */
+typedef struct {
+	uint64_t bus_busy_cycles;
+	struct Histogram *bus_queue_delay;  /* request to grant, cycles */
+	struct Histogram *miss_latency_mem; /* issue to completion, line from memory */
+	struct Histogram *miss_latency_c2c; /* issue to completion, line from a cache */
+	uint64_t lock_handoffs; /* lock acquisitions by another core than the last holder */
+} TimingStats;
+
 typedef struct {
 	uint64_t cycles;       /* the whole run (turns in functional mode) */
 	uint64_t operations;   /* all cores */
 	CoreRunStats *cores;   /* [n_cores] */
 	unsigned n_cores;
+	TimingStats *timing;   /* timing mode only */
 } RunResult;
 
 void run_result_init(RunResult *r, unsigned n_cores);

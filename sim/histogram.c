@@ -26,6 +26,11 @@ Histogram *hist_new(void)
 	return g_new0(Histogram, 1);
 }
 
+Histogram *hist_copy(const Histogram *h)
+{
+	return g_memdup2(h, sizeof *h);
+}
+
 void hist_free(Histogram *h)
 {
 	g_free(h);

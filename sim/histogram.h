@@ -12,6 +12,7 @@ typedef struct Histogram Histogram;
 
 Histogram *hist_new(void);
 void hist_free(Histogram *h);
+Histogram *hist_copy(const Histogram *h);
 void hist_add(Histogram *h, uint64_t value);
 uint64_t hist_count(const Histogram *h);
 uint64_t hist_max(const Histogram *h);

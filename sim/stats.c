@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "autoconfig.h"
+#include "histogram.h"
 #include "stats.h"
 
 #define CACHE_FIELDS(X)                                                                            \
@@ -19,6 +20,20 @@ static void add_uint(JsonBuilder *b, const char *key, uint64_t v)
 {
 	json_builder_set_member_name(b, key);
 	json_builder_add_int_value(b, (gint64)v);
+}
+
+/* {"count", "mean", "p50", "p99", "max"} of a latency distribution. */
+static void add_histogram(JsonBuilder *b, const char *key, const Histogram *h)
+{
+	json_builder_set_member_name(b, key);
+	json_builder_begin_object(b);
+	add_uint(b, "count", hist_count(h));
+	json_builder_set_member_name(b, "mean");
+	json_builder_add_double_value(b, hist_mean(h));
+	add_uint(b, "p50", hist_quantile(h, 0.50));
+	add_uint(b, "p99", hist_quantile(h, 0.99));
+	add_uint(b, "max", hist_max(h));
+	json_builder_end_object(b);
 }
 
 static void add_config(JsonBuilder *b, const Config *cfg)
@@ -154,10 +169,33 @@ JsonNode *stats_to_json(const StatsInput *in)
 	json_builder_begin_object(b);
 	for (int i = 0; i < BUS_N_TXNS; i++)
 		add_uint(b, proto_txn_name(i), bus->txns[i]);
-	add_uint(b, "busy_cycles", 0);
+	const TimingStats *ts = res->timing;
+	uint64_t busy = ts ? ts->bus_busy_cycles : 0;
+	add_uint(b, "busy_cycles", busy);
 	json_builder_set_member_name(b, "utilization");
-	json_builder_add_double_value(b, 0.0);
+	json_builder_add_double_value(b, res->cycles ? (double)busy / (double)res->cycles : 0.0);
+	if (ts)
+		add_histogram(b, "queue_delay_cycles", ts->bus_queue_delay);
 	json_builder_end_object(b);
+
+	if (ts) {
+		json_builder_set_member_name(b, "miss_latency_cycles");
+		json_builder_begin_object(b);
+		add_histogram(b, "memory", ts->miss_latency_mem);
+		add_histogram(b, "cache_to_cache", ts->miss_latency_c2c);
+		json_builder_end_object(b);
+		json_builder_set_member_name(b, "locks");
+		json_builder_begin_object(b);
+		uint64_t acquires = 0, wait = 0;
+		for (unsigned c = 0; c < n; c++) {
+			acquires += res->cores[c].lock_acquires;
+			wait += res->cores[c].lock_wait_cycles;
+		}
+		add_uint(b, "acquires", acquires);
+		add_uint(b, "wait_cycles", wait);
+		add_uint(b, "handoffs", ts->lock_handoffs);
+		json_builder_end_object(b);
+	}
 
 	const MemStats *mem = machine_mem_stats(m);
 	json_builder_set_member_name(b, "memory");
@@ -224,6 +262,14 @@ static void print_transitions(const Machine *m, FILE *out)
 	fprintf(out, "(x: the table has no row; the pair cannot happen)\n");
 }
 
+static void print_histogram(FILE *out, const char *label, const Histogram *h)
+{
+	fprintf(out, "%s: %" PRIu64 " samples, mean %.1f, p50 %" PRIu64 ", p99 %" PRIu64
+		     ", max %" PRIu64 " cycles",
+		label, hist_count(h), hist_mean(h), hist_quantile(h, 0.5), hist_quantile(h, 0.99),
+		hist_max(h));
+}
+
 static void print_cache_row(FILE *out, const char *label, const CacheStats *s)
 {
 	double rate = s->accesses ? 100.0 * s->hits / s->accesses : 0.0;
@@ -245,8 +291,10 @@ void stats_print_report(const StatsInput *in, FILE *out, gboolean transitions)
 	fprintf(out, "Labyrinth %s: %s%s%s%s\n", PACKAGE_VERSION, in->workload_path,
 		in->workload_name ? " (" : "", in->workload_name ? in->workload_name : "",
 		in->workload_name ? ")" : "");
-	fprintf(out, "protocol %s, %s mode, %s schedule, %u cores, %" PRIu64 " B %u-way caches, %u B lines\n",
-		cfg->protocol, config_mode_name(cfg->mode), config_schedule_name(cfg->schedule), n,
+	fprintf(out, "protocol %s, %s mode%s%s, %u cores, %" PRIu64 " B %u-way caches, %u B lines\n",
+		cfg->protocol, config_mode_name(cfg->mode),
+		cfg->mode == MODE_FUNCTIONAL ? ", schedule " : "",
+		cfg->mode == MODE_FUNCTIONAL ? config_schedule_name(cfg->schedule) : "", n,
 		cfg->cache_size, cfg->assoc, cfg->line);
 	fprintf(out, "%" PRIu64 " operations in %" PRIu64 " %s\n\n", res->operations, res->cycles,
 		unit);
@@ -279,7 +327,22 @@ void stats_print_report(const StatsInput *in, FILE *out, gboolean transitions)
 	for (int i = 0; i < BUS_N_TXNS; i++)
 		fprintf(out, " %s %" PRIu64, proto_txn_name(i), bus->txns[i]);
 	const MemStats *mem = machine_mem_stats(m);
+	const TimingStats *ts = res->timing;
+	if (ts) {
+		fprintf(out, "\nbus    busy %" PRIu64 " cycles, utilization %.1f%%", ts->bus_busy_cycles,
+			res->cycles ? 100.0 * ts->bus_busy_cycles / res->cycles : 0.0);
+		print_histogram(out, "\nbus    queueing delay", ts->bus_queue_delay);
+	}
 	fprintf(out, "\nmemory reads %" PRIu64 " writes %" PRIu64 "\n", mem->reads, mem->writes);
+	if (ts) {
+		print_histogram(out, "miss latency, line from memory", ts->miss_latency_mem);
+		print_histogram(out, "\nmiss latency, line from a cache", ts->miss_latency_c2c);
+		uint64_t acquires = 0;
+		for (unsigned c = 0; c < n; c++)
+			acquires += res->cores[c].lock_acquires;
+		fprintf(out, "\nlocks  %" PRIu64 " acquisitions, %" PRIu64 " hand-offs between cores\n",
+			acquires, ts->lock_handoffs);
+	}
 	if (transitions)
 		print_transitions(m, out);
 }

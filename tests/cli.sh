@@ -69,7 +69,7 @@ expect 1 "w.wl:3: core 0 ld 0x1000 expected 6, loaded 5" -- "$bin" run "$tmp/w.w
 
 # Deadlock: core 0 finishes holding the lock core 1 wants.
 wl '%labyrinth-workload 1' '0 lock 0x2000' '1 compute 1' '1 lock 0x2000'
-expect 4 "deadlock: lock 0x2000" -- "$bin" run "$tmp/w.wl"
+expect 4 "lock 0x2000 (" -- "$bin" run "$tmp/w.wl"
 grep -q "held by core 0, which has finished" "$tmp/err" && ok || bad "deadlock names holder"
 
 # --stats-json -: JSON alone on stdout; with a file, the report still prints.

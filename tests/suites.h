@@ -10,5 +10,6 @@ Suite *suite_memory(void);
 Suite *suite_cache(void);
 Suite *suite_protocols(void);
 Suite *suite_stats(void);
+Suite *suite_timing(void);
 
 #endif

@@ -74,7 +74,7 @@ START_TEST(test_defaults)
 	config_init(&cfg);
 	ck_assert_uint_eq(cfg.cores, 0);
 	ck_assert_str_eq(cfg.protocol, "mesi");
-	ck_assert_int_eq(cfg.mode, MODE_FUNCTIONAL);
+	ck_assert_int_eq(cfg.mode, MODE_TIMING);
 	ck_assert_int_eq(cfg.schedule, SCHED_ROUNDS);
 	ck_assert_uint_eq(cfg.seed, 1);
 	ck_assert_uint_eq(cfg.cache_size, 32768);
@@ -100,7 +100,7 @@ START_TEST(test_defaults)
 
 	g_autoptr(GError) err = NULL;
 	ck_assert(config_validate(&cfg, &err));
-	ck_assert_str_eq(config_mode_name(cfg.mode), "functional");
+	ck_assert_str_eq(config_mode_name(cfg.mode), "timing");
 	ck_assert_str_eq(config_schedule_name(cfg.schedule), "rounds");
 	ck_assert_str_eq(config_mode_name(MODE_TIMING), "timing");
 	ck_assert_str_eq(config_schedule_name(SCHED_FILE), "file");
@@ -291,7 +291,7 @@ START_TEST(test_value_string)
 		const char *group, *key, *want;
 	} rows[] = {
 		{ "cache", "size", "32768" },    { "memory", "size", "1099511627776" },
-		{ "system", "protocol", "mesi" }, { "system", "mode", "functional" },
+		{ "system", "protocol", "mesi" }, { "system", "mode", "timing" },
 		{ "bus", "arbitration", "rr" },   { "allocator", "policy", "pcp" },
 		{ "system", "seed", "1" },
 	};

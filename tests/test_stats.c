@@ -25,6 +25,7 @@ static void fixture_init(Fixture *f)
 {
 	config_init(&f->cfg);
 	f->cfg.cores = 2;
+	f->cfg.mode = MODE_FUNCTIONAL;
 	f->m = machine_new(&f->cfg, proto_lookup("mesi"), 2);
 	machine_access(f->m, 0, ACC_STORE, 0x1000, 1, 0);
 	machine_access(f->m, 1, ACC_LOAD, 0x1000, 0, 0);
