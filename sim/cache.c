@@ -10,19 +10,6 @@
 
 #include "cache.h"
 
-struct Cache {
-	unsigned line;      /* bytes */
-	unsigned line_shift;
-	unsigned assoc;
-	unsigned n_sets;    /* a power of two */
-	unsigned words;     /* 8-byte words per line */
-	uint64_t clock;     /* LRU time: bumped on every touch */
-	uint64_t *tags;     /* [slot] line address */
-	uint64_t *stamps;   /* [slot] LRU time of the last touch */
-	uint8_t *states;    /* [slot] protocol state; 0 = not present */
-	uint64_t *data;     /* [slot * words] */
-};
-
 Cache *cache_new(uint64_t size, unsigned assoc, unsigned line)
 {
 	g_assert(line >= 8 && (line & (line - 1)) == 0);
@@ -63,23 +50,9 @@ unsigned cache_n_slots(const Cache *c)
 	return c->n_sets * c->assoc;
 }
 
-static inline unsigned set_first_slot(const Cache *c, uint64_t line_addr)
-{
-	return (unsigned)((line_addr >> c->line_shift) & (c->n_sets - 1)) * c->assoc;
-}
-
-int cache_lookup(const Cache *c, uint64_t line_addr)
-{
-	unsigned first = set_first_slot(c, line_addr);
-	for (unsigned s = first; s < first + c->assoc; s++)
-		if (c->tags[s] == line_addr && c->states[s] != 0)
-			return (int)s;
-	return -1;
-}
-
 int cache_victim(const Cache *c, uint64_t line_addr)
 {
-	unsigned first = set_first_slot(c, line_addr);
+	unsigned first = cache_set_first_slot_(c, line_addr);
 	unsigned lru = first;
 	for (unsigned s = first; s < first + c->assoc; s++) {
 		if (c->states[s] == 0)
@@ -90,32 +63,3 @@ int cache_victim(const Cache *c, uint64_t line_addr)
 	return (int)lru;
 }
 
-void cache_touch(Cache *c, int slot)
-{
-	c->stamps[slot] = ++c->clock;
-}
-
-void cache_set_tag(Cache *c, int slot, uint64_t line_addr)
-{
-	c->tags[slot] = line_addr;
-}
-
-uint64_t cache_tag(const Cache *c, int slot)
-{
-	return c->tags[slot];
-}
-
-uint8_t cache_state(const Cache *c, int slot)
-{
-	return c->states[slot];
-}
-
-void cache_set_state(Cache *c, int slot, uint8_t state)
-{
-	c->states[slot] = state;
-}
-
-uint64_t *cache_data(Cache *c, int slot)
-{
-	return &c->data[(gsize)slot * c->words];
-}

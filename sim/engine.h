@@ -15,6 +15,17 @@ typedef struct {
 	uint64_t lock_wait_cycles; /* from a lock's first attempt to its acquisition */
 } CoreRunStats;
 
+/* Where each core is, kept current by the engine so that observers of the
+ * machine (the event trace, the timeline) can say which operation an access
+ * belongs to.  Updated before every access the engine performs. */
+typedef struct {
+	uint64_t cycle;    /* now (turn in functional mode) */
+	uint64_t op_index; /* index of the operation in this core's stream, from 0 */
+	uint32_t line;     /* its workload line */
+	uint8_t op_kind;   /* its WlOpKind */
+	const char *kstep; /* the allocator step when the access is the kernel's, else NULL */
+} CoreWhere;
+
 /* What only timing mode measures; NULL in functional mode. */
 typedef struct {
 	uint64_t bus_busy_cycles;
@@ -30,6 +41,7 @@ typedef struct {
 	CoreRunStats *cores;   /* [n_cores] */
 	unsigned n_cores;
 	TimingStats *timing;   /* timing mode only */
+	CoreWhere *where;      /* [n_cores] */
 } RunResult;
 
 void run_result_init(RunResult *r, unsigned n_cores);

@@ -29,6 +29,7 @@
 #include "bus.h"
 #include "eventq.h"
 #include "histogram.h"
+#include "opstream.h"
 #include "progress.h"
 #include "timing.h"
 
@@ -51,7 +52,6 @@ typedef enum {
 } Step;
 
 typedef struct {
-	WlCursor *cur;
 	WlOp op;
 	int has_op;
 	CoreStatus status;
@@ -77,6 +77,7 @@ typedef struct {
 	Core *cores;
 	unsigned n;
 	unsigned active; /* cores not done */
+	OpStreams *ops;
 	EventQueue *q;
 	Bus *bus;
 	uint64_t arb_at;    /* cycle of the pending arbitration event, or UINT64_MAX */
@@ -139,6 +140,7 @@ static void issue(Timing *t, unsigned c, AccessKind kind, uint64_t addr, uint64_
 	core->a = a;
 	core->b = b;
 	core->issued = now;
+	t->res->where[c].cycle = now;
 	uint64_t tag_checked = now + t->cfg->hit_latency;
 	if (!machine_needs_bus(t->m, c, kind, addr)) {
 		core->value = perform(t, c, now);
@@ -156,6 +158,7 @@ static void arbitrate(Timing *t, uint64_t now)
 	int c = bus_grant(t->bus, now);
 	if (c >= 0) {
 		Core *core = &t->cores[c];
+		t->res->where[c].cycle = now;
 		core->value = perform(t, (unsigned)c, now);
 		const AccessOutcome *out = machine_last_outcome(t->m);
 		uint64_t held = bus_occupy(t->bus, out, now);
@@ -254,11 +257,18 @@ static void finish_core(Timing *t, unsigned c, uint64_t now)
 static gboolean fetch(Timing *t, unsigned c)
 {
 	Core *core = &t->cores[c];
-	int got = wl_cursor_next(core->cur, &core->op, &t->error);
+	int got = opstreams_next(t->ops, c, &core->op, &t->error);
 	if (got < 0)
 		return FALSE;
 	core->has_op = got;
 	core->step = STEP_START;
+	if (got) {
+		CoreWhere *w = &t->res->where[c];
+		w->op_index = t->res->cores[c].operations;
+		w->line = core->op.line;
+		w->op_kind = core->op.kind;
+		w->kstep = NULL;
+	}
 	return TRUE;
 }
 
@@ -417,9 +427,9 @@ gboolean timing_run(Machine *m, WlFile *wl, const WlInfo *info, const Config *cf
 	t.cores = g_new0(Core, t.n);
 	Progress *prog = progress_new("operations", info->operations);
 
-	for (unsigned c = 0; c < t.n && !t.error; c++) {
-		t.cores[c].cur = wl_cursor_new(wl, (int)c, &t.error);
-		if (t.cores[c].cur && fetch(&t, c)) {
+	t.ops = opstreams_new(wl, t.n, &t.error);
+	for (unsigned c = 0; c < t.n && t.ops && !t.error; c++) {
+		if (fetch(&t, c)) {
 			t.cores[c].status = CORE_RUN;
 			t.active++;
 			schedule_core(&t, c, 0);
@@ -447,8 +457,7 @@ gboolean timing_run(Machine *m, WlFile *wl, const WlInfo *info, const Config *cf
 	t.ts->bus_queue_delay = hist_copy(bus_queue_delay(t.bus));
 
 	progress_free(prog);
-	for (unsigned c = 0; c < t.n; c++)
-		wl_cursor_free(t.cores[c].cur);
+	opstreams_free(t.ops);
 	g_free(t.cores);
 	eventq_free(t.q);
 	bus_free(t.bus);
