@@ -12,5 +12,6 @@ enum {
 };
 
 int cmd_run(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

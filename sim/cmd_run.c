@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checker.h"
 #include "cli.h"
 #include "config.h"
 #include "engine.h"
@@ -26,6 +27,7 @@ typedef struct {
 	int cores, assoc, line;
 	char **sets;
 	gboolean dump_config, transitions;
+	gboolean check; /* --check: the invariant checker watches every access */
 	char **args;
 } RunOptions;
 
@@ -135,6 +137,8 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	const Protocol *proto = proto_lookup(cfg->protocol);
 	g_assert(proto); /* config_validate() checked the name */
 	Machine *m = machine_new(cfg, proto, info.cores);
+	/* A violation prints its report and exits with status 3 (checker.h). */
+	Checker *ck = o->check ? checker_attach(m, CHECKER_EXIT) : NULL;
 	RunResult res;
 	run_result_init(&res, info.cores);
 	gboolean ok = cfg->mode == MODE_TIMING ? timing_run(m, wl, &info, cfg, &res, error)
@@ -157,6 +161,7 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 			status = EXIT_BAD_INPUT;
 	}
 	run_result_clear(&res);
+	checker_free(ck);
 	machine_free(m);
 	wl_info_clear(&info);
 	return status;
@@ -189,6 +194,9 @@ int cmd_run(int argc, char **argv)
 		  "Write statistics as JSON to FILE (- for stdout, then no report)", "FILE" },
 		{ "transitions", 't', 0, G_OPTION_ARG_NONE, &o.transitions,
 		  "Print the (state, event) transition matrix in the report", NULL },
+		{ "check", 0, 0, G_OPTION_ARG_NONE, &o.check,
+		  "Check the coherence invariants after every access (slower); "
+		  "a violation stops the run with exit status 3", NULL },
 		{ "dump-config", 0, 0, G_OPTION_ARG_NONE, &o.dump_config,
 		  "Print the effective configuration as a key file and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, "WORKLOAD" },

@@ -11,6 +11,8 @@
  * follows the spec's counting rules; each rule's place is commented.
  */
 #include <glib.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "machine_priv.h"
@@ -34,18 +36,41 @@ static const ProtoEvent snoop_event[BUS_N_TXNS] = {
 	[BUS_INV] = PROTO_EV_OTHER_INV,
 };
 
-static G_NORETURN void missing_row(const Machine *m, int state, ProtoEvent ev, unsigned cache)
+/* A table broke the controller's contract: an internal error that aborts,
+ * unless the machine records it for a verifier (machine_set_record_errors),
+ * which then reports it as a counterexample.  Only the first is kept. */
+static void G_GNUC_PRINTF(2, 3) protocol_error(Machine *m, const char *fmt, ...)
 {
-	g_error("protocol %s has no transition for state %s on %s (cache %u): "
-		"the table says this cannot happen",
-		m->proto->name, m->proto->state_names[state], proto_event_name(ev), cache);
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (!m->record_errors)
+		g_error("%s", msg);
+	if (m->proto_error)
+		g_free(msg);
+	else
+		m->proto_error = msg;
+}
+
+static const ProtoTransition *missing_row(Machine *m, int state, ProtoEvent ev, unsigned cache)
+{
+	protocol_error(m,
+		       "protocol %s has no transition for state %s on %s (cache %u): "
+		       "the table says this cannot happen",
+		       m->proto->name, m->proto->state_names[state], proto_event_name(ev), cache);
+	/* Recording: go on as if the row changed nothing, except that an
+	 * Evict must still free the slot for the fill. */
+	uint8_t next = ev == PROTO_EV_EVICT ? 0 : (uint8_t)state;
+	m->fallback = (ProtoTransition){ 1, next, next, { PROTO_ACT_NONE } };
+	return &m->fallback;
 }
 
 static inline const ProtoTransition *row_for(Machine *m, int state, ProtoEvent ev, unsigned cache)
 {
 	const ProtoTransition *row = proto_row(m->proto, state, ev);
 	if (G_UNLIKELY(!row->defined))
-		missing_row(m, state, ev, cache);
+		return missing_row(m, state, ev, cache);
 	m->trans_counts[state * PROTO_N_EVENTS + ev]++;
 	return row;
 }
@@ -57,7 +82,7 @@ static inline void set_state(Machine *m, unsigned core, int slot, uint8_t to)
 	if (from == to)
 		return;
 	cache_set_state(c, slot, to);
-	g_assert((unsigned)m->out.n_changes < m->n_cores + 2);
+	g_assert((unsigned)m->out.n_changes < PROTO_MAX_ACTIONS * m->n_cores + 2);
 	m->out.changes[m->out.n_changes++] = (StateChange){ (uint16_t)core, from, to };
 }
 
@@ -120,7 +145,11 @@ static int bus_issue(Machine *m, unsigned req, int req_slot, BusTxn txn, uint64_
 			switch (row->actions[i]) {
 			case PROTO_ACT_SUPPLY:
 				/* At most one owner; on BusUpgr/BusInv nothing moves. */
-				g_assert(supplier < 0);
+				if (G_UNLIKELY(supplier >= 0))
+					protocol_error(m, "protocol %s: caches %d and %u both supply "
+						       "line 0x%" PRIx64 " on %s",
+						       p->name, supplier, j, line_addr,
+						       proto_txn_name(txn));
 				if (txn == BUS_RD || txn == BUS_RDX) {
 					supplier = (int)j;
 					memcpy(req_data, cache_data(c, slot), m->line_words * 8);
@@ -218,17 +247,32 @@ static void run_row(Machine *m, unsigned core, int slot, ProtoEvent ev, uint64_t
 	set_state(m, core, slot, shared ? row->next_shared : row->next);
 }
 
-/* Finds a slot for line_addr, evicting the victim through its Evict row
- * (a write-back if the table says so).  Returns the slot, tagged, state 0. */
+/* Evicts the valid line in slot through its Evict row (a write-back if
+ * the table says so); the slot ends not present. */
+static void evict_slot(Machine *m, unsigned core, int slot)
+{
+	Cache *c = m->caches[core];
+	uint8_t from = cache_state(c, slot);
+	m->cstats[core].evictions++;
+	m->out.evicted = 1;
+	m->out.victim_addr = cache_tag(c, slot);
+	run_row(m, core, slot, PROTO_EV_EVICT, cache_tag(c, slot), NULL);
+	if (G_UNLIKELY(cache_state(c, slot) != 0)) {
+		protocol_error(m, "protocol %s: the Evict row of state %s ends in %s, not %s",
+			       m->proto->name, m->proto->state_names[from],
+			       m->proto->state_names[cache_state(c, slot)], m->proto->state_names[0]);
+		set_state(m, core, slot, 0);
+	}
+}
+
+/* Finds a slot for line_addr, evicting the victim if it holds a valid
+ * line.  Returns the slot, tagged, state 0. */
 static int make_room(Machine *m, unsigned core, uint64_t line_addr)
 {
 	Cache *c = m->caches[core];
 	int slot = cache_victim(c, line_addr);
-	if (cache_state(c, slot) != 0) {
-		m->cstats[core].evictions++;
-		run_row(m, core, slot, PROTO_EV_EVICT, cache_tag(c, slot), NULL);
-		g_assert(cache_state(c, slot) == 0);
-	}
+	if (cache_state(c, slot) != 0)
+		evict_slot(m, core, slot);
 	cache_set_tag(c, slot, line_addr);
 	return slot;
 }
@@ -241,6 +285,8 @@ static void reset_outcome(Machine *m, uint64_t line_addr)
 	m->out.supplier = -1;
 	m->out.n_changes = 0;
 	m->out.line_addr = line_addr;
+	m->out.evicted = 0;
+	m->out.claim_zero = 0;
 }
 
 static inline void notify(Machine *m, unsigned core, int kind, uint64_t addr, uint64_t value)
@@ -311,10 +357,25 @@ void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero)
 	if (slot < 0)
 		slot = make_room(m, core, line_addr);
 	cache_touch(c, slot);
-	run_row(m, core, slot, zero ? PROTO_EV_CLAIM_ZERO : PROTO_EV_CLAIM_RFO, line_addr, NULL);
-	g_assert(cache_state(c, slot) == m->proto->writable_state);
+	ProtoEvent ev = zero ? PROTO_EV_CLAIM_ZERO : PROTO_EV_CLAIM_RFO;
+	m->out.claim_zero = zero;
+	run_row(m, core, slot, ev, line_addr, NULL);
+	if (G_UNLIKELY(cache_state(c, slot) != m->proto->writable_state))
+		protocol_error(m, "protocol %s: %s ends in %s, not the writable state %s",
+			       m->proto->name, proto_event_name(ev),
+			       m->proto->state_names[cache_state(c, slot)],
+			       m->proto->state_names[m->proto->writable_state]);
 	if (G_UNLIKELY(m->n_observers))
 		notify(m, core, -1, line_addr, 0);
+}
+
+void machine_evict_line(Machine *m, unsigned core, uint64_t line_addr)
+{
+	g_assert(core < m->n_cores && (line_addr & ~m->line_mask) == 0);
+	reset_outcome(m, line_addr);
+	int slot = cache_lookup(m->caches[core], line_addr);
+	if (slot >= 0)
+		evict_slot(m, core, slot);
 }
 
 int machine_needs_bus(const Machine *m, unsigned core, AccessKind kind, uint64_t addr)

@@ -1,6 +1,7 @@
 /* machine.c - building the machine from a configuration, and reading its
  * counters and contents.  The coherence controller is in coherence.c. */
 #include <glib.h>
+#include <string.h>
 
 #include "machine_priv.h"
 
@@ -20,7 +21,9 @@ Machine *machine_new(const Config *cfg, const Protocol *proto, unsigned n_cores)
 	m->cstats = g_new0(CacheStats, n_cores);
 	m->astats = g_new0(CoreAccessStats, n_cores);
 	m->trans_counts = g_new0(uint64_t, (gsize)proto->n_states * PROTO_N_EVENTS);
-	m->out.changes = g_new0(StateChange, n_cores + 2);
+	/* Each of a row's bus transactions may change every other cache once,
+	 * plus the requester and a victim. */
+	m->out.changes = g_new0(StateChange, PROTO_MAX_ACTIONS * n_cores + 2);
 	m->ctx = CTX_USER;
 	return m;
 }
@@ -37,6 +40,7 @@ void machine_free(Machine *m)
 	g_free(m->astats);
 	g_free(m->trans_counts);
 	g_free(m->out.changes);
+	g_free(m->proto_error);
 	g_free(m);
 }
 
@@ -158,4 +162,60 @@ uint64_t machine_peek_word(const Machine *m, uint64_t addr)
 		}
 	}
 	return found ? any : mem_read_word(m->mem, addr);
+}
+
+void machine_export_line(const Machine *m, uint64_t line_addr, uint8_t *states, uint64_t *words,
+			 uint64_t *mem)
+{
+	g_assert((line_addr & ~m->line_mask) == 0);
+	for (unsigned i = 0; i < m->n_cores; i++) {
+		Cache *c = m->caches[i];
+		int slot = cache_lookup(c, line_addr);
+		uint64_t *dst = &words[(gsize)i * m->line_words];
+		states[i] = slot < 0 ? 0 : cache_state(c, slot);
+		if (slot < 0)
+			memset(dst, 0, m->line_words * 8);
+		else
+			memcpy(dst, cache_data(c, slot), m->line_words * 8);
+	}
+	mem_read_line(m->mem, line_addr, mem, m->line_words);
+}
+
+void machine_import_line(Machine *m, uint64_t line_addr, const uint8_t *states,
+			 const uint64_t *words, const uint64_t *mem)
+{
+	g_assert((line_addr & ~m->line_mask) == 0);
+	for (unsigned i = 0; i < m->n_cores; i++) {
+		Cache *c = m->caches[i];
+		int slot = cache_lookup(c, line_addr);
+		g_assert(states[i] < m->proto->n_states);
+		if (states[i] == 0) {
+			if (slot >= 0)
+				cache_set_state(c, slot, 0);
+			continue;
+		}
+		if (slot < 0) {
+			slot = cache_victim(c, line_addr);
+			g_assert(cache_state(c, slot) == 0); /* the caller left room */
+			cache_set_tag(c, slot, line_addr);
+		}
+		cache_set_state(c, slot, states[i]);
+		memcpy(cache_data(c, slot), &words[(gsize)i * m->line_words], m->line_words * 8);
+	}
+	mem_write_line(m->mem, line_addr, mem, m->line_words);
+}
+
+void machine_set_record_errors(Machine *m, int on)
+{
+	m->record_errors = on;
+}
+
+const char *machine_protocol_error(const Machine *m)
+{
+	return m->proto_error;
+}
+
+void machine_clear_protocol_error(Machine *m)
+{
+	g_clear_pointer(&m->proto_error, g_free);
 }

@@ -69,8 +69,11 @@ typedef struct {
 	DataSource source;     /* where the line's data came from, if it moved */
 	int supplier;          /* the supplying cache when source == SRC_CACHE */
 	int n_changes;         /* every state change, in any cache */
-	StateChange *changes;  /* n_cores + 2 entries at most */
+	StateChange *changes;  /* PROTO_MAX_ACTIONS * n_cores + 2 entries at most */
 	uint64_t line_addr;
+	int evicted;           /* a valid victim was displaced by the fill */
+	uint64_t victim_addr;  /* its line address, when evicted */
+	int claim_zero;        /* a claim that zeroed the line (claim = zero) */
 } AccessOutcome;
 
 typedef struct Machine Machine;
@@ -127,5 +130,28 @@ int machine_line_state(const Machine *m, unsigned core, uint64_t line_addr); /* 
 int machine_peek_cached(const Machine *m, unsigned core, uint64_t addr, uint64_t *value);
 /* The coherent value of a word: the owner's or any valid copy, else memory. */
 uint64_t machine_peek_word(const Machine *m, uint64_t addr);
+
+/* Verification (sim/verify_exhaustive.c): one line's whole coherence state,
+ * read or set directly, not as simulated traffic.  states[n_cores];
+ * words[n_cores * line_words], each cache's copy (zero where it does not
+ * hold the line); mem[line_words].  Import needs a free way in each set it
+ * fills (the verifier's caches have one set per line). */
+void machine_export_line(const Machine *m, uint64_t line_addr, uint8_t *states, uint64_t *words,
+			 uint64_t *mem);
+void machine_import_line(Machine *m, uint64_t line_addr, const uint8_t *states,
+			 const uint64_t *words, const uint64_t *mem);
+/* Evicts line_addr from core's cache through its Evict row, as a fill
+ * would (counted as an eviction).  Nothing if the line is absent.  Not an
+ * access: observers are not told. */
+void machine_evict_line(Machine *m, unsigned core, uint64_t line_addr);
+/* A (state, event) pair with no row, or a row that breaks the controller's
+ * contract (an Evict that does not end not-present, a claim that does not
+ * end writable, two suppliers), is an internal error that aborts.  With
+ * record on, the first one is kept as text instead and the controller goes
+ * on as best it can (a missing row changes nothing, a bad Evict still
+ * empties the slot), so the verifiers can report it as a counterexample. */
+void machine_set_record_errors(Machine *m, int on);
+const char *machine_protocol_error(const Machine *m); /* NULL if none */
+void machine_clear_protocol_error(Machine *m);
 
 #endif

@@ -23,6 +23,9 @@ struct Machine {
 	uint64_t txns_by_ctx[CTX_N];
 	uint64_t *trans_counts; /* [n_states * PROTO_N_EVENTS] */
 	AccessOutcome out;
+	int record_errors;       /* machine_set_record_errors() */
+	char *proto_error;       /* the first recorded protocol error, or NULL */
+	ProtoTransition fallback; /* the row a recorded missing row stands for */
 	unsigned n_observers;
 	struct {
 		MachineObserver fn;

@@ -15,6 +15,7 @@ typedef struct {
 
 static const Subcommand subcommands[] = {
 	{ "run", cmd_run, "simulate a workload; report on stdout, JSON with --stats-json" },
+	{ "verify", cmd_verify, "check the protocols: random workloads, or every reachable state" },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,70 @@
+/* verify_random.h - `labyrinth verify random`: random workloads through the
+ * real engine with the invariant checker attached.
+ *
+ * A seed gives a workload of loads, stores of explicit values, rmws
+ * (add, xchg, cas), lock/unlock pairs around short critical sections,
+ * barriers and compute, spread over a handful of lines so that cores
+ * conflict all the time, and run on caches of four lines (two sets of two
+ * ways) so that evictions race with snoops.  The checker's shadow is the
+ * reference sequential model: every load must return the last value the
+ * bus order stored.  A failing workload is shrunk by delta debugging
+ * (dropping operations while the same kind of failure persists) and the
+ * minimised file, which `labyrinth run --check` replays, is kept.
+ */
+#ifndef LABYRINTH_VERIFY_RANDOM_H
+#define LABYRINTH_VERIFY_RANDOM_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "protocol.h"
+
+#define VR_MAX_CORES 16
+#define VR_MAX_LINES 32
+#define VR_CACHE_SIZE 256 /* bytes: four 64-byte lines ... */
+#define VR_ASSOC 2        /* ... in two sets of two ways */
+#define VR_LINE 64
+
+typedef struct {
+	const Protocol *proto;
+	unsigned cores;     /* 1 .. VR_MAX_CORES */
+	uint64_t seed;
+	uint64_t ops;       /* operations to generate (unlocks closing sections come on top) */
+	SimMode mode;
+	unsigned lines;     /* distinct lines touched, 1 .. VR_MAX_LINES */
+	gboolean no_minimise;
+} VrOptions;
+
+typedef struct {
+	char *failure;       /* NULL: the run passed; else what the checker or the engine said */
+	char *workload;      /* on failure: the minimised workload file's text */
+	unsigned minimised_ops;
+	uint64_t generated_ops;
+	uint64_t checked;    /* accesses and claims the checker saw (passing run) */
+	unsigned shrink_runs;/* simulations delta debugging took */
+} VrResult;
+
+#define VR_ERROR (vr_error_quark())
+GQuark vr_error_quark(void);
+typedef enum {
+	VR_ERROR_OPTION,   /* a bound out of range */
+	VR_ERROR_INTERNAL, /* the generated workload did not read back, or a file failed */
+} VrError;
+
+/* Generates, runs and (on failure) minimises one workload.  TRUE when it
+ * ran, passing or not (see result->failure). */
+gboolean vr_run(const VrOptions *opts, VrResult *result, GError **error);
+void vr_result_clear(VrResult *result);
+
+/* The workload a seed gives, as the text of a workload file. */
+char *vr_generate(const VrOptions *opts);
+/* Runs a workload text under opts' protocol, cores and mode with the
+ * checker attached.  *failure is NULL if it passed.  FALSE only if it
+ * could not be run at all. */
+gboolean vr_run_text(const VrOptions *opts, const char *text, char **failure, uint64_t *checked,
+		     GError **error);
+/* The configuration the tester's machine uses (caches of VR_CACHE_SIZE). */
+void vr_config(const VrOptions *opts, Config *cfg);
+
+#endif
