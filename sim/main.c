@@ -16,6 +16,8 @@ typedef struct {
 static const Subcommand subcommands[] = {
 	{ "run", cmd_run, "simulate a workload; report on stdout, JSON with --stats-json" },
 	{ "verify", cmd_verify, "check the protocols: random workloads, or every reachable state" },
+	{ "gen", cmd_gen, "write a synthetic workload: a named sharing pattern" },
+	{ "convert", cmd_convert, "import traces: Dinero din, cs4223, valgrind lackey, tid" },
 };
 
 static void usage(FILE *out)
