@@ -12,6 +12,8 @@ int main(void)
 	srunner_add_suite(sr, suite_cache());
 	srunner_add_suite(sr, suite_protocols());
 	srunner_add_suite(sr, suite_stats());
+	srunner_add_suite(sr, suite_gen());
+	srunner_add_suite(sr, suite_convert());
 	srunner_add_suite(sr, suite_timing());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -10,6 +10,8 @@ Suite *suite_memory(void);
 Suite *suite_cache(void);
 Suite *suite_protocols(void);
 Suite *suite_stats(void);
+Suite *suite_gen(void);
+Suite *suite_convert(void);
 Suite *suite_timing(void);
 
 #endif
