@@ -103,5 +103,43 @@ for exp in "$top_srcdir"/workloads/expected/*.json; do
 		bad "workloads/$name.wl under $proto"; sed 's/^/    /' "$tmp/diff"; fi
 done
 
+# gen: a file and stdout hold the same bytes for the same seed; the
+# output runs; bad patterns and knobs exit 2 and leave no file.
+expect 0 "" -- "$bin" gen --help
+grep -q "false-sharing" "$tmp/out" && ok || bad "gen --help lists no patterns"
+expect 0 "wrote 400 operations for 2 cores" -- "$bin" gen private --cores 2 --ops 400 --seed 5 -o "$tmp/g.wl"
+"$bin" gen private --cores 2 --ops 400 --seed 5 >"$tmp/g2.wl"
+cmp -s "$tmp/g.wl" "$tmp/g2.wl" && ok || bad "gen: -o and stdout differ"
+printf '{"workload": {"cores": 2, "operations": 400}, "totals": {"accesses": 400,
+ "invalidations_received": 0, "c2c_supplied": 0}}\n' >"$tmp/g.exp"
+if "$bin" run "$tmp/g.wl" --stats-json - >"$tmp/o.json" &&
+	"$subset" "$tmp/g.exp" "$tmp/o.json" >"$tmp/diff"; then ok; else
+	bad "gen private does not run as expected"; sed 's/^/    /' "$tmp/diff"; fi
+expect 0 "" -- "$bin" gen lock-storm --cores 4 --ops 400 -o "$tmp/l.wl.gz"
+expect 0 "" -- "$bin" run "$tmp/l.wl.gz" --mode functional
+expect 2 "unknown pattern 'nosuch'" -- "$bin" gen nosuch
+expect 2 "pattern private does not take --batch" -- "$bin" gen private --batch 2 -o "$tmp/x.wl"
+expect 2 "write-fraction must be from 0 to 1" -- "$bin" gen random --write-fraction 1.5 -o "$tmp/x.wl"
+[ -e "$tmp/x.wl" ] && bad "a failed gen left its output" || ok
+
+# convert: a din trace runs with the hits and misses worked out by hand;
+# bad input exits 2 with FILE:LINE and leaves no output, not even a temporary.
+printf '0 1000\n1 1004\n2 400\n0 2000\n0 1008\n' >"$tmp/t.din"
+expect 0 "dropped 1 line: instruction fetch 1" -- "$bin" convert --from din "$tmp/t.din" -o "$tmp/t.wl"
+printf '{"totals": {"accesses": 4, "hits": 2, "misses": 2}}\n' >"$tmp/t.exp"
+if "$bin" run "$tmp/t.wl" --stats-json - >"$tmp/o.json" &&
+	"$subset" "$tmp/t.exp" "$tmp/o.json" >"$tmp/diff"; then ok; else
+	bad "converted din trace"; sed 's/^/    /' "$tmp/diff"; fi
+printf '0 1000\n7 1004\n' >"$tmp/bad.din"
+expect 2 "bad.din:2: expected a din label" -- "$bin" convert --from din "$tmp/bad.din" -o "$tmp/bad.wl"
+ls -A "$tmp" | grep -q 'bad\.wl' && bad "a failed convert left its output" || ok
+expect 2 "unknown format 'pin'" -- "$bin" convert --from pin "$tmp/t.din" -o "$tmp/x.wl"
+expect 2 "expected -o OUTPUT" -- "$bin" convert --from din "$tmp/t.din"
+expect 2 "cannot open" -- "$bin" convert --from din "$tmp/missing.din" -o "$tmp/x.wl"
+# a tid trace keeps its interleaving: it replays under --schedule file
+printf '7 L 1000 8\n9 S 1000 8\n7 I 3\n7 L 1000 8\n' >"$tmp/t.tid"
+expect 0 "for 2 cores" -- "$bin" convert --from tid "$tmp/t.tid" -o "$tmp/tid.wl"
+expect 0 "" -- "$bin" run "$tmp/tid.wl" --mode functional --schedule file
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
