@@ -710,7 +710,14 @@ static void write_lock_storm(GenContext *ctx)
 }
 
 /* Each iteration: every core allocates its batch into r0.., stores to the
- * touched lines of each block; barrier; frees them all; barrier. */
+ * touched lines of each block; barrier; frees them all; barrier.
+ *
+ * Frees that merge every block back leave the zone as it was, so a zone
+ * that hands out blocks in a fixed order would give each core the same
+ * pages every iteration, and nothing would cross.  So core 0 starts odd
+ * iterations one turn late (compute 1): in the rounds schedule the cores
+ * then allocate in the order 1, 2, ..., N-1, 0, and each block goes to
+ * the next core instead of back to its last owner. */
 static void write_alloc_storm(GenContext *ctx)
 {
 	unsigned n = ctx->p.cores, batch = ctx->p.batch, lines = ctx->p.lines;
@@ -720,6 +727,8 @@ static void write_alloc_storm(GenContext *ctx)
 	uint64_t per_iter = (uint64_t)batch * (2 + lines) + 2;
 	uint64_t iters = MAX(ctx->p.ops / (n * per_iter), 1);
 	for (uint64_t it = 0; it < iters; it++) {
+		if (it % 2 == 1 && n > 1)
+			gen_compute(ctx->w, 0, 1);
 		for (unsigned c = 0; c < n; c++) {
 			for (unsigned b = 0; b < batch; b++) {
 				gen_alloc(ctx->w, c, b, "GFP_KERNEL", order);
@@ -896,18 +905,21 @@ static const GenPattern patterns[] = {
 		.name = "alloc-storm",
 		.exercises = "Each core allocates --batch blocks of 2^--order pages (GFP_KERNEL) "
 			     "into r0.., stores to --lines lines of each, waits at a barrier, "
-			     "frees them all and waits again, over and over. A page one core "
-			     "wrote and freed can be handed to another core in the next "
-			     "iteration, whose claim must then invalidate the old owner's dirty "
-			     "lines.",
+			     "frees them all and waits again, over and over. Core 0 starts every "
+			     "other iteration one turn late, which rotates the order in which "
+			     "the cores allocate, so a block one core wrote and freed is handed "
+			     "to another core when it comes back through the zone's free lists; "
+			     "the new owner's claim must then invalidate the old owner's lines.",
 		.look_for = "The allocator statistics: latency by path, zone-lock contention, "
-			    "claim invalidations per allocation. Compare allocator.policy=pcp "
-			    "(per-CPU lists keep a freed page on its core) with policy=global "
-			    "(pages cross cores through the zone's free lists) and with --order "
-			    "1. Uses barriers and the kernel allocator; cores x "
+			    "claim invalidations per allocation. With allocator.policy=pcp (the "
+			    "default) freed pages stay on their core's per-CPU list and claims "
+			    "find nothing to invalidate; with policy=global, or --order 1, "
+			    "blocks cross cores and every claim invalidates the previous "
+			    "owner's copies. Uses barriers and the kernel allocator; cores x "
 			    "batch x 2^order pages must fit in the zone.",
 		.ops_rule = "whole iterations of batch x (2 + lines) + 2 lines per core: max(1, "
-			    "M / (N x that)) iterations",
+			    "M / (N x that)) iterations, plus one compute line in every odd "
+			    "iteration",
 		.knobs = GEN_KNOB_LINES | GEN_KNOB_BATCH | GEN_KNOB_ORDER,
 		.defaults = KNOBS(NAN, NAN, NAN, NAN, 4, 2, 0, NO),
 		.sync = TRUE,

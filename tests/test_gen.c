@@ -121,6 +121,14 @@ static const ExactCase exact_cases[] = {
 	  "0 alloc r0 GFP_KERNEL\n0 st r0+0x0\n0 st r0+0x800\n"
 	  "1 alloc r0 GFP_KERNEL\n1 st r0+0x0\n1 st r0+0x800\n"
 	  "0 barrier\n1 barrier\n0 free r0\n1 free r0\n0 barrier\n1 barrier\n" },
+	/* two iterations of 5 lines per core: core 0 starts the second late */
+	{ "alloc-storm", 2, 24, 1, 1,
+	  "%labyrinth-workload 1\n%cores 2\n%name alloc-storm\n"
+	  "0 alloc r0 GFP_KERNEL\n0 st r0+0x0\n1 alloc r0 GFP_KERNEL\n1 st r0+0x0\n"
+	  "0 barrier\n1 barrier\n0 free r0\n1 free r0\n0 barrier\n1 barrier\n"
+	  "0 compute 1\n"
+	  "0 alloc r0 GFP_KERNEL\n0 st r0+0x0\n1 alloc r0 GFP_KERNEL\n1 st r0+0x0\n"
+	  "0 barrier\n1 barrier\n0 free r0\n1 free r0\n0 barrier\n1 barrier\n" },
 	/* a share of 6: 1 barrier, 5 / 4 = 1 GFP_NOWAIT, 4 GFP_ATOMIC */
 	{ "reserve-drain", 1, 6, GEN_UNSET, GEN_UNSET,
 	  "%labyrinth-workload 1\n%cores 1\n%name reserve-drain\n"
@@ -397,7 +405,8 @@ START_TEST(test_fixed_shape_counts)
 	wl_info_clear(&info);
 
 	/* alloc-storm, 2 cores, batch 3, 4 lines: 3 x 6 + 2 = 20 per
-	 * iteration and core; 1000 / 40 = 25 iterations */
+	 * iteration and core; 1000 / 40 = 25 iterations, 12 of them odd
+	 * (core 0 starts those with compute 1) */
 	p = params(2, 1000, 1);
 	p.batch = 3;
 	g_autofree char *alloc = gen_text_of("alloc-storm", &p);
@@ -406,6 +415,9 @@ START_TEST(test_fixed_shape_counts)
 	ck_assert_uint_eq(info.ops_of_kind[WL_OP_FREE], 2 * 25 * 3);
 	ck_assert_uint_eq(info.ops_of_kind[WL_OP_ST], 2 * 25 * 3 * 4);
 	ck_assert_uint_eq(info.ops_of_kind[WL_OP_BARRIER], 2 * 25 * 2);
+	ck_assert_uint_eq(info.ops_of_kind[WL_OP_COMPUTE], 12);
+	ck_assert_uint_eq(info.ops_per_core[0], 25 * 20 + 12);
+	ck_assert_uint_eq(info.operations, 2 * 25 * 20 + 12);
 	wl_info_clear(&info);
 }
 END_TEST
