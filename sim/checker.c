@@ -57,6 +57,7 @@ struct Checker {
 	Event recent[N_RECENT]; /* a ring: event seq lives at (seq - 1) % N_RECENT */
 	uint64_t seq;
 	char *report; /* the first violation, or NULL */
+	CheckerError code; /* its kind */
 };
 
 /* ---- The line invariants, shared with the exhaustive verifier ---- */
@@ -73,12 +74,12 @@ char *checker_check_line(const LineSnapshot *ls, unsigned *word)
 		if (st == 0)
 			continue;
 		uint8_t f = p->state_flags[st];
-		if ((f & PROTO_ST_EXCLUSIVE) && present > 1)
-			return g_strdup_printf("exclusive: cache %u holds the line in %s, "
-					       "yet %d other caches hold it too",
-					       i, p->state_names[st], present - 1);
 		if (p->invalidating && (f & PROTO_ST_WRITABLE) && present > 1)
 			return g_strdup_printf("SWMR: cache %u holds the line writable (%s), "
+					       "yet %d other caches hold it too",
+					       i, p->state_names[st], present - 1);
+		if ((f & PROTO_ST_EXCLUSIVE) && present > 1)
+			return g_strdup_printf("exclusive: cache %u holds the line in %s, "
 					       "yet %d other caches hold it too",
 					       i, p->state_names[st], present - 1);
 		if (f & PROTO_ST_OWNER) {
@@ -116,6 +117,58 @@ char *checker_check_line(const LineSnapshot *ls, unsigned *word)
 					       ls->mem[w], w, ls->expected[w]);
 		}
 	}
+	return NULL;
+}
+
+static int issued(const AccessOutcome *out, BusTxn txn)
+{
+	for (int i = 0; i < out->n_txns; i++)
+		if (out->txns[i] == txn)
+			return 1;
+	return 0;
+}
+
+char *checker_check_transition(const Protocol *p, unsigned core, int kind,
+			       const AccessOutcome *out, int final_state)
+{
+	gboolean writes = kind >= 0 ? kind != ACC_LOAD : kind == CHECKER_KIND_CLAIM;
+	gboolean invalidates = issued(out, BUS_RDX) || issued(out, BUS_UPGR) || issued(out, BUS_INV);
+	for (int i = 0; i < out->n_changes; i++) {
+		const StateChange *c = &out->changes[i];
+		if (c->cache == core)
+			continue; /* its own fill, eviction or row: the rules below */
+		if (c->from && !c->to && !invalidates)
+			return g_strdup_printf("copies lost only to invalidations: cache %u dropped its "
+					       "%s copy, but core %u issued no BusRdX, BusUpgr or BusInv",
+					       c->cache, p->state_names[c->from], core);
+		if (!(p->state_flags[c->from] & PROTO_ST_DIRTY) &&
+		    (p->state_flags[c->to] & PROTO_ST_DIRTY))
+			return g_strdup_printf("dirty only where written: cache %u went %s -> %s on "
+					       "core %u's access",
+					       c->cache, p->state_names[c->from],
+					       p->state_names[c->to], core);
+	}
+	if (kind == CHECKER_KIND_EVICT)
+		return NULL;
+	for (int i = 0; i < out->n_changes; i++) {
+		const StateChange *c = &out->changes[i];
+		if (c->cache == core && !writes && c->to &&
+		    !(p->state_flags[c->from] & PROTO_ST_DIRTY) &&
+		    (p->state_flags[c->to] & PROTO_ST_DIRTY))
+			return g_strdup_printf("dirty only where written: core %u's load took its "
+					       "line %s -> %s",
+					       core, p->state_names[c->from], p->state_names[c->to]);
+	}
+	if (kind >= 0 && final_state == 0)
+		return g_strdup_printf("the requester holds the line: core %u's %s left it %s", core,
+				       kind == ACC_LOAD ? "load" : "store", p->state_names[0]);
+	if (writes && p->invalidating && !(p->state_flags[final_state] & PROTO_ST_WRITABLE))
+		return g_strdup_printf("write permission: core %u's %s left its line %s, which is "
+				       "not writable",
+				       core, kind >= 0 ? "store" : "claim", p->state_names[final_state]);
+	if (kind == ACC_LOAD && out->hit && (out->n_txns || out->n_changes))
+		return g_strdup_printf("a load hit changes nothing: core %u's load hit %s",
+				       core, out->n_txns ? "used the bus" : "changed a state");
 	return NULL;
 }
 
@@ -168,12 +221,16 @@ static void append_event(GString *s, const Protocol *p, const Event *e)
 
 /* Records the first violation: what broke, the line in every cache, and
  * the last events; then stops checking (or exits, in CHECKER_EXIT mode). */
-static void violation(Checker *ck, uint64_t line_addr, unsigned word, const char *what)
+static void report(Checker *ck, CheckerError code, uint64_t line_addr, unsigned word,
+		   const char *what)
 {
 	const Protocol *p = ck->proto;
 	GString *s = g_string_new(NULL);
-	g_string_append_printf(s, "invariant violated: %s (%s)\n  line 0x%" PRIx64 ":", what,
-			       p->name, line_addr);
+	if (code == CHECKER_ERROR_PROTOCOL)
+		g_string_append_printf(s, "protocol error: %s", what);
+	else
+		g_string_append_printf(s, "invariant violated: %s (%s)", what, p->name);
+	g_string_append_printf(s, "\n  line 0x%" PRIx64 ":", line_addr);
 	for (unsigned i = 0; i < ck->n; i++) {
 		g_string_append_printf(s, " cache %u %s", i, p->state_names[ck->states[i]]);
 		if (ck->states[i])
@@ -188,6 +245,7 @@ static void violation(Checker *ck, uint64_t line_addr, unsigned word, const char
 	for (uint64_t q = first; q <= ck->seq; q++)
 		append_event(s, p, &ck->recent[(q - 1) % N_RECENT]);
 	ck->report = g_string_free(s, FALSE);
+	ck->code = code;
 	if (ck->mode == CHECKER_EXIT) {
 		/* A broken invariant is an internal error (cli.md); the engines
 		 * have no way to be stopped from an observer, and nothing they
@@ -237,7 +295,7 @@ static gboolean check_line(Checker *ck, uint64_t line_addr, const uint64_t *expe
 	g_autofree char *what = checker_check_line(&ls, &word);
 	if (!what)
 		return TRUE;
-	violation(ck, line_addr, word, what);
+	report(ck, CHECKER_ERROR_INVARIANT, line_addr, word, what);
 	return FALSE;
 }
 
@@ -276,6 +334,14 @@ static void observe(void *data, Machine *m, unsigned core, int kind, uint64_t ad
 	uint64_t line_addr = out->line_addr;
 	uint64_t *expected = shadow_line(ck, line_addr, TRUE);
 	unsigned word = (unsigned)((addr - line_addr) >> 3);
+	const char *perr = machine_protocol_error(m);
+	if (G_UNLIKELY(perr)) {
+		/* Recorded by a machine that records errors; whatever else broke
+		 * followed from it. */
+		machine_export_line(m, line_addr, ck->states, ck->data, ck->mem);
+		report(ck, CHECKER_ERROR_PROTOCOL, line_addr, word, perr);
+		return;
+	}
 	if (kind == ACC_LOAD) {
 		if (value != expected[word]) {
 			machine_export_line(m, line_addr, ck->states, ck->data, ck->mem);
@@ -283,13 +349,20 @@ static void observe(void *data, Machine *m, unsigned core, int kind, uint64_t ad
 				"data value: core %u loaded %" PRIu64 " from 0x%" PRIx64
 				", but the last store to it wrote %" PRIu64,
 				core, value, addr, expected[word]);
-			violation(ck, line_addr, word, what);
+			report(ck, CHECKER_ERROR_INVARIANT, line_addr, word, what);
 			return;
 		}
 	} else if (kind >= 0) {
 		expected[word] = value;
 	} else if (out->claim_zero) {
 		memset(expected, 0, ck->words * 8);
+	}
+	g_autofree char *bad = checker_check_transition(
+		ck->proto, core, kind, out, machine_line_state(m, core, line_addr));
+	if (G_UNLIKELY(bad)) {
+		machine_export_line(m, line_addr, ck->states, ck->data, ck->mem);
+		report(ck, CHECKER_ERROR_INVARIANT, line_addr, word, bad);
+		return;
 	}
 	if (!check_line(ck, line_addr, expected))
 		return;
@@ -332,12 +405,7 @@ void checker_free(Checker *ck)
 gboolean checker_status(const Checker *ck, GError **error)
 {
 	if (ck->report) {
-		g_set_error_literal(error, CHECKER_ERROR, CHECKER_ERROR_INVARIANT, ck->report);
-		return FALSE;
-	}
-	const char *perr = machine_protocol_error(ck->m);
-	if (perr) {
-		g_set_error(error, CHECKER_ERROR, CHECKER_ERROR_PROTOCOL, "protocol error: %s", perr);
+		g_set_error_literal(error, CHECKER_ERROR, ck->code, ck->report);
 		return FALSE;
 	}
 	return TRUE;

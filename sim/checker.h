@@ -12,7 +12,11 @@
  *    in the order the bus serialised them (a shadow copy of every line
  *    touched holds those values); every valid copy holds them too (so
  *    Dragon's copies equal each other after each update); and when no copy
- *    is dirty, memory holds them.
+ *    is dirty, memory holds them;
+ *  - the rules each transition keeps (checker_check_transition): copies are
+ *    lost only to invalidations, lines turn dirty only where written, a
+ *    load or store leaves the requester holding the line (writable, for a
+ *    store under invalidation), and a load hit changes nothing.
  * The same line check (checker_check_line) is what the exhaustive verifier
  * applies to every state it reaches, so the two cannot disagree about
  * what a violation is.
@@ -73,5 +77,25 @@ typedef struct {
 /* NULL if the line keeps every invariant above, else what broke (g_free).
  * *word is set to the word the report is about (0 for state invariants). */
 char *checker_check_line(const LineSnapshot *ls, unsigned *word);
+
+/* The kinds of checker_check_transition() beyond AccessKind. */
+#define CHECKER_KIND_CLAIM (-1) /* as machine observers are told */
+#define CHECKER_KIND_EVICT (-2) /* machine_evict_line() */
+
+/* The rules every transition of protocols.md's tables keeps, checked on
+ * the outcome of one access, claim or eviction by core:
+ *  - copies are lost only to an invalidating transaction (BusRdX, BusUpgr,
+ *    BusInv) or to the cache's own eviction: a BusRd or BusUpd takes no
+ *    copy away ("invalidations received" counts exactly those);
+ *  - a line becomes dirty only in the cache that writes it (store, rmw,
+ *    claim), or passes dirty from cache to cache (M -> O, M -> Sm);
+ *  - after its load or store the requester holds the line, and under an
+ *    invalidation protocol a store or claim leaves it writable (a store is
+ *    performed only with write permission);
+ *  - a load hit changes nothing (no transaction, no state).
+ * final_state is the requester's state for the line afterwards.  NULL if
+ * all hold, else what broke (g_free). */
+char *checker_check_transition(const Protocol *p, unsigned core, int kind,
+			       const AccessOutcome *out, int final_state);
 
 #endif

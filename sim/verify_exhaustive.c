@@ -207,6 +207,18 @@ static char *step(Vx *vx, const State *s, const Event *e, State *next)
 					       proto_txn_name(out->txns[t]));
 	}
 
+	static const int kinds[] = {
+		[EV_LOAD] = ACC_LOAD,
+		[EV_STORE] = ACC_STORE,
+		[EV_EVICT] = CHECKER_KIND_EVICT,
+		[EV_CLAIM_ZERO] = CHECKER_KIND_CLAIM,
+		[EV_CLAIM_RFO] = CHECKER_KIND_CLAIM,
+	};
+	char *bad = checker_check_transition(p, e->core, kinds[e->kind], out,
+					     next->st[l][e->core]);
+	if (bad)
+		return bad;
+
 	uint64_t data[VX_MAX_CORES], mem = next->mem[l], expected = next->last[l];
 	for (unsigned i = 0; i < vx->n; i++)
 		data[i] = next->val[l][i];

@@ -11,6 +11,8 @@ int main(void)
 	srunner_add_suite(sr, suite_memory());
 	srunner_add_suite(sr, suite_cache());
 	srunner_add_suite(sr, suite_protocols());
+	srunner_add_suite(sr, suite_checker());
+	srunner_add_suite(sr, suite_verify());
 	srunner_add_suite(sr, suite_stats());
 	srunner_add_suite(sr, suite_gen());
 	srunner_add_suite(sr, suite_convert());

@@ -141,5 +141,22 @@ printf '7 L 1000 8\n9 S 1000 8\n7 I 3\n7 L 1000 8\n' >"$tmp/t.tid"
 expect 0 "for 2 cores" -- "$bin" convert --from tid "$tmp/t.tid" -o "$tmp/tid.wl"
 expect 0 "" -- "$bin" run "$tmp/tid.wl" --mode functional --schedule file
 
+# --check and verify: the checker watches runs in both modes and stays
+# silent when all is well; the exhaustive verifier and the random tester
+# pass; bad options exit 2.
+wl '%labyrinth-workload 1' '0 ld 0x1000' '1 st 0x1000 3' '2 rmw add 0x1000 1' \
+	'0 ld 0x1000' '1 lock 0x2000' '2 st 0x1008 9' '1 unlock 0x2000' '0 ld 0x1008'
+for p in msi mesi moesi mesif dragon; do
+	expect 0 "" -- "$bin" run "$tmp/w.wl" --check --protocol $p --mode functional
+	expect 0 "" -- "$bin" run "$tmp/w.wl" --check --protocol $p --mode timing
+done
+expect 0 "" -- "$bin" verify exhaustive --protocol moesi --cores 3
+grep -q "82 states, 1368 transitions, depth 5: no violation" "$tmp/out" && ok || bad "verify exhaustive"
+expect 0 "" -- "$bin" verify random --protocol mesif --cores 3 --seed 5 --runs 3
+grep -q "seeds 5..7), [0-9]* accesses checked: no violation" "$tmp/out" && ok || bad "verify random"
+expect 2 "unknown protocol 'mosi'" -- "$bin" verify exhaustive --protocol mosi
+expect 2 "cores must be 1..6" -- "$bin" verify exhaustive --cores 9
+expect 2 "unknown check 'fuzz'" -- "$bin" verify fuzz
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,8 @@ Suite *suite_config(void);
 Suite *suite_memory(void);
 Suite *suite_cache(void);
 Suite *suite_protocols(void);
+Suite *suite_checker(void);
+Suite *suite_verify(void);
 Suite *suite_stats(void);
 Suite *suite_gen(void);
 Suite *suite_convert(void);
