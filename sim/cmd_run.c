@@ -16,6 +16,7 @@
 #include "config.h"
 #include "engine.h"
 #include "functional.h"
+#include "kernel.h"
 #include "layout.h"
 #include "machine.h"
 #include "stats.h"
@@ -86,10 +87,16 @@ static gboolean build_config(Config *cfg, const RunOptions *o, GError **error)
 	return apply_options(cfg, o, error) && config_validate(cfg, error);
 }
 
+/* The allocator's invariants broke: a bug in the simulator, reported as an
+ * internal error (cli.md) with the same status as the checker's. */
+#define EXIT_INTERNAL 3
+
 static int exit_status_for(const GError *err)
 {
 	if (err->domain == SIM_ERROR)
 		return err->code;
+	if (err->domain == KERNEL_ERROR && err->code == KERNEL_ERROR_INVARIANT)
+		return EXIT_INTERNAL;
 	return EXIT_BAD_INPUT;
 }
 
@@ -104,10 +111,11 @@ static gboolean check_supported(const Config *cfg, const WlFile *wl, const WlInf
 			    wl_path(wl), info->uses_lock ? "lock" : "barrier");
 		return FALSE;
 	}
-	if (info->uses_alloc) {
+	if (info->uses_alloc && cfg->mode == MODE_TIMING) {
 		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
-			    "%s: the workload uses alloc/free/lock_page, which need the kernel "
-			    "page allocator; this version does not have it yet",
+			    "%s: the workload uses the kernel page allocator (alloc, free, "
+			    "lock_page or a register address), which timing mode does not run "
+			    "yet; use --mode functional",
 			    wl_path(wl));
 		return FALSE;
 	}
@@ -137,12 +145,19 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	const Protocol *proto = proto_lookup(cfg->protocol);
 	g_assert(proto); /* config_validate() checked the name */
 	Machine *m = machine_new(cfg, proto, info.cores);
+	Kernel *k = NULL;
+	if (info.uses_alloc && !(k = kernel_new(cfg, m, error))) {
+		machine_free(m);
+		wl_info_clear(&info);
+		return EXIT_BAD_INPUT;
+	}
 	/* A violation prints its report and exits with status 3 (checker.h). */
 	Checker *ck = o->check ? checker_attach(m, CHECKER_EXIT) : NULL;
 	RunResult res;
 	run_result_init(&res, info.cores);
 	gboolean ok = cfg->mode == MODE_TIMING ? timing_run(m, wl, &info, cfg, &res, error)
-					       : functional_run(m, wl, &info, cfg->schedule, &res, error);
+					       : functional_run_kernel(m, k, wl, &info, cfg->schedule,
+								       &res, error);
 	if (!ok) {
 		status = exit_status_for(*error);
 	} else {
@@ -153,6 +168,7 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 			.cfg = cfg,
 			.m = m,
 			.res = &res,
+			.kernel = k,
 		};
 		gboolean json_to_stdout = o->stats_json && strcmp(o->stats_json, "-") == 0;
 		if (!json_to_stdout)
@@ -162,6 +178,7 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	}
 	run_result_clear(&res);
 	checker_free(ck);
+	kernel_free(k);
 	machine_free(m);
 	wl_info_clear(&info);
 	return status;
@@ -205,7 +222,8 @@ int cmd_run(int argc, char **argv)
 	g_autoptr(GOptionContext) ctx = g_option_context_new("WORKLOAD - simulate a workload");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(
-		ctx, "Exit status: 0 success, 1 a failed =V check, 2 bad input, 4 deadlock.\n"
+		ctx, "Exit status: 0 success, 1 a failed =V check, 2 bad input, 3 internal\n"
+		     "error (a broken invariant), 4 deadlock.\n"
 		     "The workload format is described in docs/workload-format.md.");
 	g_autoptr(GError) err = NULL;
 	int status = EXIT_OK;
@@ -228,7 +246,9 @@ int cmd_run(int argc, char **argv)
 	} else {
 		status = simulate(&cfg, &o, o.args[0], &err);
 		if (err)
-			fprintf(stderr, "%s\n", err->message);
+			fprintf(stderr, "%s%s\n",
+				status == EXIT_INTERNAL ? "labyrinth: internal error: " : "",
+				err->message);
 	}
 	config_clear(&cfg);
 	run_options_clear(&o);

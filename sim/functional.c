@@ -7,16 +7,28 @@
  * they are released at the end of that round.  Each core reads its own
  * lines through its own cursor, so no core's stream is buffered.
  *
- * File schedule: operations run one at a time in file order, whichever
- * core they belong to; workloads with lock or barrier never get here.
+ * Kernel calls (sim/kernel/kernel.h): alloc and free run the allocator's
+ * whole operation in one turn, every access of it included.  lock_page
+ * behaves like lock: one attempt (a test, and the test-and-set if the test
+ * saw the page unlocked) per turn.  A GFP_KERNEL alloc that finds no page
+ * sleeps: the core takes its turns without progress until a free, then
+ * retries.  When no core makes progress in a round and at least one spins
+ * on a lock or sleeps in alloc, nothing can ever change: a deadlock.
+ * Registers r0..r15 of each core hold the pages alloc returned (regfile.h).
  *
- * Time is counted in turns: a round is one cycle of the whole machine.
+ * File schedule: operations run one at a time in file order, whichever
+ * core they belong to; workloads with lock, lock_page or barrier never get
+ * here, and a GFP_KERNEL alloc that would sleep is a deadlock.
+ *
+ * Time is counted in turns: a round is one cycle of the whole machine, and
+ * it is the time the allocator's statistics see.
  */
 #include <glib.h>
 #include <inttypes.h>
 
 #include "functional.h"
 #include "progress.h"
+#include "regfile.h"
 
 typedef enum { CORE_READY, CORE_WAITING, CORE_DONE } CoreStatus;
 
@@ -24,6 +36,7 @@ typedef enum {
 	STEP_DONE,    /* the operation completed */
 	STEP_RETRY,   /* a lock attempt failed: the same operation next turn */
 	STEP_WAIT,    /* a barrier: completed, and the core now waits */
+	STEP_BLOCKED, /* a GFP_KERNEL alloc sleeps: the same call next turn */
 } StepResult;
 
 typedef struct {
@@ -31,15 +44,21 @@ typedef struct {
 	WlOp op;       /* the next operation to run */
 	int has_op;
 	CoreStatus status;
+	gboolean in_kernel; /* op is a kernel call that has begun */
+	uint64_t addr;      /* op's address, registers resolved (lock, lock_page) */
 } CoreCtx;
 
 typedef struct {
 	Machine *m;
+	Kernel *k; /* NULL when the workload does not use the allocator */
+	RegFile *regs;
 	WlFile *wl;
 	RunResult *res;
 	CoreCtx *cores;
 	unsigned n;
-	GHashTable *lock_holders; /* lock address -> holder core + 1 */
+	uint64_t now;                  /* turns: the round, or operations so far */
+	GHashTable *lock_holders;      /* lock address -> holder core + 1 */
+	GHashTable *page_lock_holders; /* page address -> holder core + 1 */
 } Run;
 
 static gboolean fetch(Run *r, unsigned c, GError **error)
@@ -52,55 +71,184 @@ static gboolean fetch(Run *r, unsigned c, GError **error)
 	return TRUE;
 }
 
-static gboolean check_load(Run *r, const WlOp *op, uint64_t loaded, GError **error)
+static gboolean at_line(Run *r, const WlOp *op, GError **error)
+{
+	g_prefix_error(error, "%s:%" PRIu32 ": ", wl_path(r->wl), op->line);
+	return FALSE;
+}
+
+/* The address op names: plain, or rN + offset. */
+static gboolean op_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
+{
+	if (G_LIKELY(op->reg == WL_NO_REG)) {
+		*addr = op->addr;
+		return TRUE;
+	}
+	if (regfile_resolve(r->regs, op->core, op->reg, op->addr, addr, error))
+		return TRUE;
+	return at_line(r, op, error);
+}
+
+static gboolean check_load(Run *r, const WlOp *op, uint64_t addr, uint64_t loaded,
+			   GError **error)
 {
 	if (!op->has_expect || loaded == op->expect)
 		return TRUE;
 	g_set_error(error, SIM_ERROR, SIM_ERROR_CHECK,
 		    "%s:%" PRIu32 ": core %u ld 0x%" PRIx64 " expected %" PRIu64 ", loaded %" PRIu64,
-		    wl_path(r->wl), op->line, op->core, op->addr, op->expect, loaded);
+		    wl_path(r->wl), op->line, op->core, addr, op->expect, loaded);
 	return FALSE;
 }
 
-/* Runs one turn of op on core c.  Functional mode has no allocator yet:
- * the caller refuses workloads that need it before anything runs. */
+/* Starts the kernel call of op on core c. */
+static gboolean kernel_begin(Run *r, unsigned c, const WlOp *op, GError **error)
+{
+	Kernel *k = r->k;
+	uint64_t page = regfile_page(r->regs, c, op->reg);
+	g_autoptr(GError) e = NULL;
+
+	switch (op->kind) {
+	case WL_OP_ALLOC:
+		if (page)
+			kernel_note_leak(k, c, page);
+		kernel_begin_alloc(k, c, op->gfp, op->order, r->now);
+		return TRUE;
+	case WL_OP_FREE:
+		if (!regfile_held(r->regs, c, op->reg, &e)) {
+			g_set_error(error, KERNEL_ERROR, KERNEL_ERROR_BAD_FREE, "free r%u: %s",
+				    op->reg, e->message);
+			return FALSE;
+		}
+		return kernel_begin_free(k, c, page, r->now, error);
+	case WL_OP_LOCK_PAGE:
+		r->cores[c].addr = page;
+		return regfile_held(r->regs, c, op->reg, error) &&
+		       kernel_begin_lock_page(k, c, page, r->now, error);
+	case WL_OP_UNLOCK_PAGE:
+		return regfile_held(r->regs, c, op->reg, error) &&
+		       kernel_begin_unlock_page(k, c, page, r->now, error);
+	default:
+		g_assert_not_reached();
+	}
+}
+
+/* What a completed kernel call leaves in the registers and lock tables. */
+static void kernel_finish(Run *r, unsigned c, const WlOp *op)
+{
+	uint64_t page = regfile_page(r->regs, c, op->reg);
+
+	switch (op->kind) {
+	case WL_OP_ALLOC: {
+		uint64_t got = kernel_result(r->k, c);
+		regfile_set(r->regs, c, op->reg, got, got ? op->order : 0, op->line);
+		break;
+	}
+	case WL_OP_FREE:
+		regfile_clear(r->regs, c, op->reg, op->line);
+		break;
+	case WL_OP_LOCK_PAGE:
+		r->res->cores[c].lock_acquires++;
+		g_hash_table_insert(r->page_lock_holders, GSIZE_TO_POINTER(page),
+				    GUINT_TO_POINTER(c + 1));
+		break;
+	case WL_OP_UNLOCK_PAGE:
+		g_hash_table_remove(r->page_lock_holders, GSIZE_TO_POINTER(page));
+		break;
+	default:
+		g_assert_not_reached();
+	}
+}
+
+/* One turn of a kernel call: its accesses until it is done, spins on a
+ * held lock, or sleeps. */
+static gboolean kernel_turn(Run *r, unsigned c, const WlOp *op, StepResult *result,
+			    GError **error)
+{
+	CoreCtx *cc = &r->cores[c];
+
+	if (!r->k) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT, "%s needs the kernel allocator",
+			    wl_op_name(op->kind));
+		return at_line(r, op, error);
+	}
+	if (!cc->in_kernel) {
+		if (!kernel_begin(r, c, op, error))
+			return at_line(r, op, error);
+		cc->in_kernel = TRUE;
+	}
+	for (;;) {
+		KAccess acc;
+		switch (kernel_next(r->k, c, &acc)) {
+		case KSTEP_ACCESS: {
+			uint64_t v = kernel_perform(r->m, c, &acc);
+			if (!kernel_complete(r->k, c, v, r->now, error))
+				return at_line(r, op, error);
+			break;
+		}
+		case KSTEP_SPIN:
+			*result = STEP_RETRY;
+			return TRUE;
+		case KSTEP_BLOCKED:
+			*result = STEP_BLOCKED;
+			return TRUE;
+		case KSTEP_DONE:
+			cc->in_kernel = FALSE;
+			kernel_finish(r, c, op);
+			*result = STEP_DONE;
+			return TRUE;
+		}
+	}
+}
+
+/* Runs one turn of op on core c. */
 static gboolean step(Run *r, unsigned c, const WlOp *op, StepResult *result, GError **error)
 {
 	Machine *m = r->m;
+	uint64_t addr;
 	*result = STEP_DONE;
 	switch ((WlOpKind)op->kind) {
 	case WL_OP_LD:
-		return check_load(r, op, machine_access(m, c, ACC_LOAD, op->addr, 0, 0), error);
+		return op_addr(r, op, &addr, error) &&
+		       check_load(r, op, addr, machine_access(m, c, ACC_LOAD, addr, 0, 0), error);
 	case WL_OP_ST:
+		if (!op_addr(r, op, &addr, error))
+			return FALSE;
 		/* Without a value, a store writes its own line number: unique to
 		 * that store, so later =V checks stay meaningful. */
-		machine_access(m, c, ACC_STORE, op->addr, op->has_value ? op->value : op->line, 0);
+		machine_access(m, c, ACC_STORE, addr, op->has_value ? op->value : op->line, 0);
 		return TRUE;
 	case WL_OP_RMW: {
 		static const AccessKind kinds[] = {
 			[WL_RMW_ADD] = ACC_RMW_ADD, [WL_RMW_XCHG] = ACC_RMW_XCHG,
 			[WL_RMW_CAS] = ACC_RMW_CAS,
 		};
-		machine_access(m, c, kinds[op->rmw], op->addr, op->value, op->value2);
+		if (!op_addr(r, op, &addr, error))
+			return FALSE;
+		machine_access(m, c, kinds[op->rmw], addr, op->value, op->value2);
 		return TRUE;
 	}
 	case WL_OP_COMPUTE:
 		return TRUE;
 	case WL_OP_LOCK:
+		if (!op_addr(r, op, &addr, error))
+			return FALSE;
+		r->cores[c].addr = addr;
 		/* Test, then test-and-set: one load; the exchange only if the
 		 * load saw the lock free. */
-		if (machine_access(m, c, ACC_LOAD, op->addr, 0, 0) == 0 &&
-		    machine_access(m, c, ACC_RMW_XCHG, op->addr, 1, 0) == 0) {
+		if (machine_access(m, c, ACC_LOAD, addr, 0, 0) == 0 &&
+		    machine_access(m, c, ACC_RMW_XCHG, addr, 1, 0) == 0) {
 			r->res->cores[c].lock_acquires++;
-			g_hash_table_insert(r->lock_holders, GSIZE_TO_POINTER(op->addr),
+			g_hash_table_insert(r->lock_holders, GSIZE_TO_POINTER(addr),
 					    GUINT_TO_POINTER(c + 1));
 			return TRUE;
 		}
 		*result = STEP_RETRY;
 		return TRUE;
 	case WL_OP_UNLOCK:
-		machine_access(m, c, ACC_STORE, op->addr, 0, 0);
-		g_hash_table_remove(r->lock_holders, GSIZE_TO_POINTER(op->addr));
+		if (!op_addr(r, op, &addr, error))
+			return FALSE;
+		machine_access(m, c, ACC_STORE, addr, 0, 0);
+		g_hash_table_remove(r->lock_holders, GSIZE_TO_POINTER(addr));
 		return TRUE;
 	case WL_OP_BARRIER:
 		*result = STEP_WAIT;
@@ -109,12 +257,11 @@ static gboolean step(Run *r, unsigned c, const WlOp *op, StepResult *result, GEr
 	case WL_OP_FREE:
 	case WL_OP_LOCK_PAGE:
 	case WL_OP_UNLOCK_PAGE:
+		return kernel_turn(r, c, op, result, error);
 	case WL_N_OPS:
 		break;
 	}
-	g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT, "%s:%" PRIu32 ": %s needs the kernel allocator",
-		    wl_path(r->wl), op->line, wl_op_name(op->kind));
-	return FALSE;
+	g_assert_not_reached();
 }
 
 static const char *status_name(const Run *r, unsigned c)
@@ -130,8 +277,21 @@ static const char *status_name(const Run *r, unsigned c)
 	return "is running";
 }
 
-/* Every unfinished core spun on a lock or waited this round, and at least
- * one spun: nothing can ever write the lock words again. */
+static void append_holder(Run *r, GString *msg, GHashTable *holders, uint64_t addr,
+			  const char *otherwise)
+{
+	gpointer v = g_hash_table_lookup(holders, GSIZE_TO_POINTER(addr));
+	if (v) {
+		unsigned h = GPOINTER_TO_UINT(v) - 1;
+		g_string_append_printf(msg, " held by core %u, which %s;", h, status_name(r, h));
+	} else {
+		g_string_append_printf(msg, " %s;", otherwise);
+	}
+}
+
+/* No core made progress this round, and each unfinished one spun on a
+ * lock, spun on a page lock, slept in alloc or waited at a barrier:
+ * nothing can ever change. */
 static void report_deadlock(Run *r, GError **error)
 {
 	GString *msg = g_string_new("deadlock:");
@@ -139,15 +299,33 @@ static void report_deadlock(Run *r, GError **error)
 		const CoreCtx *cc = &r->cores[c];
 		if (cc->status != CORE_READY)
 			continue;
-		gpointer v = g_hash_table_lookup(r->lock_holders, GSIZE_TO_POINTER(cc->op.addr));
-		g_string_append_printf(msg, " lock 0x%" PRIx64 " (%s:%" PRIu32 ") wanted by core %u;",
-				       cc->op.addr, wl_path(r->wl), cc->op.line, c);
-		if (v) {
-			unsigned h = GPOINTER_TO_UINT(v) - 1;
-			g_string_append_printf(msg, " held by core %u, which %s;", h,
-					       status_name(r, h));
-		} else {
-			g_string_append(msg, " set by a store, not by a lock;");
+		const char *path = wl_path(r->wl);
+		switch (cc->op.kind) {
+		case WL_OP_LOCK:
+			g_string_append_printf(msg, " lock 0x%" PRIx64 " (%s:%" PRIu32 ") wanted by core %u;",
+					       cc->addr, path, cc->op.line, c);
+			append_holder(r, msg, r->lock_holders, cc->addr, "set by a store, not by a lock");
+			break;
+		case WL_OP_LOCK_PAGE:
+			g_string_append_printf(msg,
+					       " page lock of 0x%" PRIx64 " (%s:%" PRIu32
+					       ") wanted by core %u;",
+					       cc->addr, path, cc->op.line, c);
+			append_holder(r, msg, r->page_lock_holders, cc->addr, "held by no one known");
+			break;
+		case WL_OP_ALLOC: {
+			KZoneInfo zi;
+			kernel_zone_info(r->k, &zi);
+			g_string_append_printf(msg,
+					       " GFP_KERNEL alloc (%s:%" PRIu32 ") by core %u sleeps: "
+					       "%" PRIu64 " free pages (min watermark %" PRIu64
+					       ") and no core left to free one;",
+					       path, cc->op.line, c, zi.buddy_pages + zi.pcp_pages,
+					       zi.min);
+			break;
+		}
+		default:
+			g_assert_not_reached();
 		}
 	}
 	g_string_truncate(msg, msg->len - 1);
@@ -169,7 +347,8 @@ static gboolean run_rounds(Run *r, Progress *prog, GError **error)
 	uint64_t round = 0;
 	while (active > 0) {
 		round++;
-		int progressed = 0, spinning = 0;
+		r->now = round;
+		int progressed = 0, stuck = 0;
 		unsigned ready = 0, waiting = 0;
 		for (unsigned c = 0; c < r->n; c++) {
 			CoreCtx *cc = &r->cores[c];
@@ -181,12 +360,15 @@ static gboolean run_rounds(Run *r, Progress *prog, GError **error)
 			if (cc->status != CORE_READY)
 				continue;
 			StepResult sr;
-			if (!step(r, c, &cc->op, &sr, error))
+			if (!step(r, c, &cc->op, &sr, error)) {
+				res->cycles = round;
 				return FALSE;
-			if (sr == STEP_RETRY) {
+			}
+			if (sr == STEP_RETRY || sr == STEP_BLOCKED) {
 				cs->stall_cycles++;
-				cs->lock_wait_cycles++;
-				spinning = 1;
+				if (sr == STEP_RETRY)
+					cs->lock_wait_cycles++;
+				stuck = 1;
 				continue;
 			}
 			progressed = 1;
@@ -220,7 +402,7 @@ static gboolean run_rounds(Run *r, Progress *prog, GError **error)
 					active--;
 				}
 			}
-		} else if (!progressed && spinning) {
+		} else if (!progressed && stuck) {
 			res->cycles = round;
 			report_deadlock(r, error);
 			return FALSE;
@@ -242,8 +424,21 @@ static gboolean run_file_order(Run *r, Progress *prog, GError **error)
 	int got;
 	while ((got = wl_cursor_next(cur, &op, error)) > 0) {
 		StepResult sr;
+		r->now = res->operations + 1;
 		if (!step(r, op.core, &op, &sr, error))
 			return FALSE;
+		if (sr == STEP_BLOCKED) {
+			/* Nothing else runs until this line is done. */
+			KZoneInfo zi;
+			kernel_zone_info(r->k, &zi);
+			g_set_error(error, SIM_ERROR, SIM_ERROR_DEADLOCK,
+				    "deadlock: GFP_KERNEL alloc (%s:%" PRIu32 ") by core %u sleeps "
+				    "with %" PRIu64 " free pages (min watermark %" PRIu64 "), and "
+				    "under --schedule file no other line runs before it is done",
+				    wl_path(r->wl), op.line, op.core, zi.buddy_pages + zi.pcp_pages,
+				    zi.min);
+			return FALSE;
+		}
 		g_assert(sr == STEP_DONE); /* no lock or barrier under this schedule */
 		res->operations++;
 		res->cores[op.core].operations++;
@@ -255,18 +450,21 @@ static gboolean run_file_order(Run *r, Progress *prog, GError **error)
 	return got == 0;
 }
 
-gboolean functional_run(Machine *m, WlFile *wl, const WlInfo *info, SimSchedule schedule,
-			RunResult *result, GError **error)
+gboolean functional_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *info,
+			       SimSchedule schedule, RunResult *result, GError **error)
 {
 	Run r = {
 		.m = m,
+		.k = k,
 		.wl = wl,
 		.res = result,
 		.n = machine_n_cores(m),
 		.lock_holders = g_hash_table_new(g_direct_hash, g_direct_equal),
+		.page_lock_holders = g_hash_table_new(g_direct_hash, g_direct_equal),
 	};
 	g_assert(result->n_cores == r.n && info->cores == r.n);
 	r.cores = g_new0(CoreCtx, r.n);
+	r.regs = regfile_new(r.n);
 	Progress *prog = progress_new("operations", info->operations);
 	gboolean ok = schedule == SCHED_FILE ? run_file_order(&r, prog, error)
 					     : run_rounds(&r, prog, error);
@@ -274,6 +472,14 @@ gboolean functional_run(Machine *m, WlFile *wl, const WlInfo *info, SimSchedule 
 	for (unsigned c = 0; c < r.n; c++)
 		wl_cursor_free(r.cores[c].cur);
 	g_free(r.cores);
+	regfile_free(r.regs);
 	g_hash_table_destroy(r.lock_holders);
+	g_hash_table_destroy(r.page_lock_holders);
 	return ok;
+}
+
+gboolean functional_run(Machine *m, WlFile *wl, const WlInfo *info, SimSchedule schedule,
+			RunResult *result, GError **error)
+{
+	return functional_run_kernel(m, NULL, wl, info, schedule, result, error);
 }

@@ -5,12 +5,20 @@
 
 #include "config.h"
 #include "engine.h"
+#include "kernel.h"
 #include "machine.h"
 #include "workload.h"
 
-/* Runs the validated workload on m under the given schedule.  FALSE with a
- * SIM_ERROR (a failed check, a deadlock, a bad register) or a WL_ERROR
- * (reading failed); result holds what was done up to then. */
+/* Runs the validated workload on m under the given schedule, with the
+ * simulated kernel k for alloc, free, lock_page and unlock_page (NULL when
+ * the workload uses none of them).  FALSE with a SIM_ERROR (a failed check,
+ * a deadlock, a bad register), a KERNEL_ERROR (a bad free or unlock_page;
+ * a broken allocator invariant) or a WL_ERROR (reading failed); every
+ * message starts with FILE:LINE when a line caused it.  result holds what
+ * was done up to then. */
+gboolean functional_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *info,
+			       SimSchedule schedule, RunResult *result, GError **error);
+/* The same without a kernel, for workloads that do not use it. */
 gboolean functional_run(Machine *m, WlFile *wl, const WlInfo *info, SimSchedule schedule,
 			RunResult *result, GError **error);
 

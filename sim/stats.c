@@ -97,6 +97,26 @@ static void add_transitions(JsonBuilder *b, const Machine *m)
 	json_builder_end_object(b);
 }
 
+/* stats.md's "allocator" section of a run that never called the allocator. */
+static void add_idle_allocator(JsonBuilder *b)
+{
+	json_builder_set_member_name(b, "allocator");
+	json_builder_begin_object(b);
+	add_uint(b, "allocs", 0);
+	add_uint(b, "frees", 0);
+	add_uint(b, "failures", 0);
+	json_builder_set_member_name(b, "latency_cycles");
+	json_builder_begin_object(b);
+	static const char *const lat[] = { "mean", "p50", "p99", "max" };
+	for (gsize i = 0; i < G_N_ELEMENTS(lat); i++)
+		add_uint(b, lat[i], 0);
+	json_builder_end_object(b);
+	add_uint(b, "lock_wait_cycles", 0);
+	add_uint(b, "claim_invalidations", 0);
+	add_uint(b, "reserve_dips", 0);
+	json_builder_end_object(b);
+}
+
 JsonNode *stats_to_json(const StatsInput *in)
 {
 	const Machine *m = in->m;
@@ -203,6 +223,11 @@ JsonNode *stats_to_json(const StatsInput *in)
 	add_uint(b, "reads", mem->reads);
 	add_uint(b, "writes", mem->writes);
 	json_builder_end_object(b);
+
+	if (in->kernel)
+		kernel_stats_json(in->kernel, b);
+	else
+		add_idle_allocator(b);
 
 	add_transitions(b, m);
 	json_builder_end_object(b);
@@ -343,6 +368,8 @@ void stats_print_report(const StatsInput *in, FILE *out, gboolean transitions)
 		fprintf(out, "\nlocks  %" PRIu64 " acquisitions, %" PRIu64 " hand-offs between cores\n",
 			acquires, ts->lock_handoffs);
 	}
+	if (in->kernel)
+		kernel_stats_report(in->kernel, out);
 	if (transitions)
 		print_transitions(m, out);
 }

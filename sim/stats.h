@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "engine.h"
+#include "kernel.h"
 #include "machine.h"
 
 #define STATS_SCHEMA 1
@@ -19,6 +20,7 @@ typedef struct {
 	const Config *cfg;          /* effective; cfg->cores is the run's core count */
 	const Machine *m;
 	const RunResult *res;
+	const Kernel *kernel;       /* the allocator, or NULL when the workload used none */
 } StatsInput;
 
 /* The JSON object of stats.md (more keys are added after the spec's). */

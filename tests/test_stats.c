@@ -35,7 +35,12 @@ static void fixture_init(Fixture *f)
 	f->res.operations = 3;
 	f->res.cores[0].operations = 1;
 	f->res.cores[1].operations = 2;
-	f->in = (StatsInput){ "x.wl", "demo", 3, &f->cfg, f->m, &f->res };
+	f->in = (StatsInput){ .workload_path = "x.wl",
+			      .workload_name = "demo",
+			      .workload_operations = 3,
+			      .cfg = &f->cfg,
+			      .m = f->m,
+			      .res = &f->res };
 }
 
 static void fixture_clear(Fixture *f)
