@@ -809,10 +809,10 @@ static const GenPattern patterns[] = {
 		.exercises = "Every core loads and then stores the same word, over and over, so "
 			     "the word ping-pongs between the caches: invalidation (or update) of "
 			     "data that is truly shared.",
-		.look_for = "Once two cores run, nearly every load misses and is served "
-			    "cache-to-cache, and every store upgrades and invalidates the other "
-			    "copies. Dragon updates the copies instead (BusUpd) and the loads "
-			    "hit.",
+		.look_for = "Misses served cache-to-cache and invalidations on a large share "
+			    "of the accesses, where private has none: each store takes the line "
+			    "from the other caches (BusRdX or BusUpgr). Dragon updates the "
+			    "copies (BusUpd) instead and nearly every access hits.",
 		.ops_rule = "exactly M lines, split as for private",
 		.knobs = 0,
 		.defaults = KNOBS(NAN, NAN, NAN, NAN, NO, NO, NO, NO),
