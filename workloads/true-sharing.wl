@@ -1,0 +1,111 @@
+%labyrinth-workload 1
+%cores 2
+%name true-sharing
+# labyrinth gen true-sharing --cores 2 --ops 100 --seed 1
+# Every core loads and then stores the same word, over and over, so the word
+# ping-pongs between the caches: invalidation (or update) of data that is
+# truly shared.
+# Look for: Misses served cache-to-cache and invalidations on a large share
+# of the accesses, where private has none: each store takes the line from
+# the other caches (BusRdX or BusUpgr). Dragon updates the copies (BusUpd)
+# instead and nearly every access hits.
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
+0 ld 0x100000
+1 ld 0x100000
+0 st 0x100000
+1 st 0x100000
