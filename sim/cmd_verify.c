@@ -149,7 +149,7 @@ static int cmd_random(int argc, char **argv)
 	g_autofree char *protocol = NULL, *mode = NULL, *output = NULL;
 	int cores = 4, lines = 6, runs = 1;
 	gint64 seed = 1, ops = 1000;
-	gboolean no_minimise = FALSE;
+	gboolean no_minimise = FALSE, no_alloc = FALSE;
 	g_autofree char *proto_help =
 		g_strdup_printf("Protocol to test: %s (default mesi)", proto_names());
 	GOptionEntry entries[] = {
@@ -162,7 +162,10 @@ static int cmd_random(int argc, char **argv)
 		  "Workloads to try, seeds S, S+1, ... (default 1)", "N" },
 		{ "lines", 0, 0, G_OPTION_ARG_INT, &lines,
 		  "Distinct lines the accesses touch (default 6)", "N" },
-		{ "mode", 0, 0, G_OPTION_ARG_STRING, &mode, "functional (default)", "MODE" },
+		{ "mode", 0, 0, G_OPTION_ARG_STRING, &mode,
+		  "functional (default) or timing (no kernel calls yet)", "MODE" },
+		{ "no-alloc", 0, 0, G_OPTION_ARG_NONE, &no_alloc,
+		  "Leave the kernel calls (alloc, free, lock_page) out", NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
 		  "Where a failure's minimised workload goes (default random-PROTOCOL-SEED.wl)",
 		  "FILE" },
@@ -174,9 +177,10 @@ static int cmd_random(int argc, char **argv)
 		g_option_context_new("- random workloads through the engine, checked throughout");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(
-		ctx, "Loads, stores, rmws, locks and barriers over a few lines, on caches of four\n"
-		     "lines, with the invariant checker attached.  A failure prints the seed and\n"
-		     "writes a minimised workload that `labyrinth run --check` reproduces.\n"
+		ctx, "Loads, stores, rmws, locks, barriers and kernel calls over a few lines, on\n"
+		     "caches of four lines, with the invariant checker attached.  A failure prints\n"
+		     "the seed and writes a minimised workload that `labyrinth run --check`\n"
+		     "reproduces.\n"
 		     "Exit status: 0 every run passed, 1 a failure, 2 bad options.");
 	g_autoptr(GError) err = NULL;
 	const Protocol *proto = NULL;
@@ -186,8 +190,11 @@ static int cmd_random(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	SimMode sim_mode = MODE_FUNCTIONAL;
-	if (mode && strcmp(mode, "functional") != 0) {
-		fprintf(stderr, "labyrinth verify random: --mode: expected functional, found '%s'\n",
+	if (mode && strcmp(mode, "timing") == 0) {
+		sim_mode = MODE_TIMING;
+	} else if (mode && strcmp(mode, "functional") != 0) {
+		fprintf(stderr,
+			"labyrinth verify random: --mode: expected functional or timing, found '%s'\n",
 			mode);
 		return EXIT_BAD_INPUT;
 	}
@@ -206,6 +213,7 @@ static int cmd_random(int argc, char **argv)
 			.mode = sim_mode,
 			.lines = (unsigned)lines,
 			.no_minimise = no_minimise,
+			.no_alloc = no_alloc,
 		};
 		VrResult r;
 		if (!vr_run(&o, &r, &err)) {
@@ -233,9 +241,10 @@ static int cmd_random(int argc, char **argv)
 		}
 		vr_result_clear(&r);
 	}
-	printf("%s: %d run%s of %" G_GINT64_FORMAT " operations on %d cores (seeds %" G_GINT64_FORMAT
+	printf("%s: %d %s run%s of %" G_GINT64_FORMAT " operations on %d cores (seeds %" G_GINT64_FORMAT
 	       "..%" G_GINT64_FORMAT "), %" PRIu64 " accesses checked: no violation\n",
-	       proto->name, runs, runs == 1 ? "" : "s", ops, cores, seed, seed + runs - 1, checked);
+	       proto->name, runs, config_mode_name(sim_mode), runs == 1 ? "" : "s", ops, cores, seed,
+	       seed + runs - 1, checked);
 	return EXIT_OK;
 }
 

@@ -9,7 +9,12 @@
  * 0..3 of each line; the lock words are word 7 of lines 0 and 1, so locks
  * share their lines with data (false sharing) but plain stores never
  * touch them.  Stored values are fresh numbers, so a stale copy never
- * passes for the current one.  The PRNG is xorshift64*, seeded from the
+ * passes for the current one.  Kernel calls: each core uses page registers
+ * r0..r2 of its own; it allocates into an empty one (order 0 or 1,
+ * GFP_KERNEL or GFP_ATOMIC, zeroed or not), accesses the first lines of a
+ * held block through it, takes and at once releases its PG_locked bit, or
+ * frees it.  Pages freed by one core are reallocated by others, so the
+ * allocator's exclusive claim meets stale copies in other caches.  The PRNG is xorshift64*, seeded from the
  * seed alone, so a seed gives the same workload everywhere.
  *
  * Minimising: ddmin over the operation lines (Zeller): try dropping each
@@ -28,8 +33,10 @@
 #include "checker.h"
 #include "engine.h"
 #include "functional.h"
+#include "kernel.h"
 #include "layout.h"
 #include "machine.h"
+#include "timing.h"
 #include "verify_random.h"
 #include "workload.h"
 
@@ -39,6 +46,7 @@ G_DEFINE_QUARK(labyrinth-verify-random-error-quark, vr_error)
 #define DATA_WORDS 4   /* words 0..3 of each line hold data */
 #define LOCK_WORD 7    /* word 7 of lines 0 and 1 holds a lock */
 #define SHRINK_BUDGET 4000 /* simulations delta debugging may spend */
+#define N_PAGE_REGS 3      /* r0..r2 of each core take pages */
 
 typedef struct {
 	uint64_t s;
@@ -101,6 +109,48 @@ static void data_op(GString *out, Rng *r, const VrOptions *o, unsigned c, uint64
 	}
 }
 
+static gboolean kernel_calls(const VrOptions *o)
+{
+	return !o->no_alloc && o->mode == MODE_FUNCTIONAL;
+}
+
+/* One kernel call by core c, or an access through a page register. */
+static void kernel_op(GString *out, Rng *r, unsigned c, unsigned *pages, gboolean *page_locked,
+		      uint64_t *fresh)
+{
+	static const char *const gfp[] = { "GFP_KERNEL", "GFP_ATOMIC", "GFP_KERNEL|__GFP_ZERO",
+					   "GFP_ATOMIC|__GFP_ZERO" };
+	unsigned reg = rng_below(r, N_PAGE_REGS);
+	if (*page_locked) {
+		g_string_append_printf(out, "%u unlock_page r%u\n", c, *page_locked - 1);
+		*page_locked = 0;
+		return;
+	}
+	if (!(pages[c] & (1u << reg))) {
+		unsigned order = rng_below(r, 4) == 0;
+		g_string_append_printf(out, "%u alloc r%u %s %u\n", c, reg, gfp[rng_below(r, 4)],
+				       order);
+		pages[c] |= 1u << reg;
+		return;
+	}
+	uint64_t off = (uint64_t)rng_below(r, 4) * VR_LINE + 8 * rng_below(r, DATA_WORDS);
+	unsigned x = rng_below(r, 100);
+	if (x < 30)
+		g_string_append_printf(out, "%u ld r%u+0x%" PRIx64 "\n", c, reg, off);
+	else if (x < 60)
+		g_string_append_printf(out, "%u st r%u+0x%" PRIx64 " %" PRIu64 "\n", c, reg, off,
+				       ++*fresh);
+	else if (x < 70)
+		g_string_append_printf(out, "%u rmw add r%u+0x%" PRIx64 " 1\n", c, reg, off);
+	else if (x < 80) {
+		g_string_append_printf(out, "%u lock_page r%u\n", c, reg);
+		*page_locked = reg + 1;
+	} else {
+		g_string_append_printf(out, "%u free r%u\n", c, reg);
+		pages[c] &= ~(1u << reg);
+	}
+}
+
 char *vr_generate(const VrOptions *o)
 {
 	Rng r = { o->seed ^ UINT64_C(0x9e3779b97f4a7c15) };
@@ -108,6 +158,8 @@ char *vr_generate(const VrOptions *o)
 		r.s = 1;
 	unsigned section[VR_MAX_CORES] = { 0 };   /* accesses left in the open section */
 	uint64_t held[VR_MAX_CORES] = { 0 };      /* the lock it holds, or 0 */
+	unsigned pages[VR_MAX_CORES] = { 0 };     /* bit r: rN holds a block */
+	gboolean page_locked[VR_MAX_CORES] = { 0 }; /* 1 + the register it locked, or 0 */
 	uint64_t fresh = 0;
 	GString *out = g_string_new(NULL);
 	g_string_append_printf(out,
@@ -123,25 +175,34 @@ char *vr_generate(const VrOptions *o)
 			}
 			continue;
 		}
+		if (page_locked[c]) {
+			kernel_op(out, &r, c, pages, &page_locked[c], &fresh);
+			continue;
+		}
 		unsigned x = rng_below(&r, 100);
-		if (x < 78) {
+		if (x >= 90 && kernel_calls(o)) {
+			kernel_op(out, &r, c, pages, &page_locked[c], &fresh);
+		} else if (x < 70) {
 			data_op(out, &r, o, c, &fresh);
-		} else if (x < 88) {
+		} else if (x < 80) {
 			held[c] = lock_addr(&r, o->lines);
 			section[c] = 1 + rng_below(&r, 3);
 			g_string_append_printf(out, "%u lock 0x%" PRIx64 "\n", c, held[c]);
-		} else if (x < 91) {
+		} else if (x < 83) {
 			g_string_append_printf(out, "%u barrier\n", c);
-		} else if (x < 94) {
+		} else if (x < 86) {
 			g_string_append_printf(out, "%u compute %u\n", c, 1 + rng_below(&r, 20));
 		} else {
 			/* Spinning readers of a lock word, holders or not. */
 			g_string_append_printf(out, "%u ld 0x%" PRIx64 "\n", c, lock_addr(&r, o->lines));
 		}
 	}
-	for (unsigned c = 0; c < o->cores; c++)
+	for (unsigned c = 0; c < o->cores; c++) {
 		if (held[c])
 			g_string_append_printf(out, "%u unlock 0x%" PRIx64 "\n", c, held[c]);
+		if (page_locked[c])
+			g_string_append_printf(out, "%u unlock_page r%u\n", c, page_locked[c] - 1);
+	}
 	return g_string_free(out, FALSE);
 }
 
@@ -163,11 +224,18 @@ static gboolean simulate(const VrOptions *o, WlFile *wl, const WlInfo *info, cha
 	Machine *m = machine_new(&cfg, o->proto, info->cores);
 	/* A missing row becomes a report instead of an abort. */
 	machine_set_record_errors(m, TRUE);
+	Kernel *k = NULL;
+	if (info->uses_alloc && !(k = kernel_new(&cfg, m, error))) {
+		machine_free(m);
+		return FALSE;
+	}
 	Checker *ck = checker_attach(m, CHECKER_RECORD);
 	RunResult res;
 	run_result_init(&res, info->cores);
 	g_autoptr(GError) err = NULL;
-	gboolean ran = functional_run(m, wl, info, SCHED_ROUNDS, &res, &err);
+	gboolean ran = o->mode == MODE_TIMING
+			       ? timing_run(m, wl, info, &cfg, &res, &err)
+			       : functional_run_kernel(m, k, wl, info, SCHED_ROUNDS, &res, &err);
 	g_autoptr(GError) cerr = NULL;
 	gboolean ok = TRUE;
 	/* The checker's report comes first: a broken invariant usually causes
@@ -176,6 +244,8 @@ static gboolean simulate(const VrOptions *o, WlFile *wl, const WlInfo *info, cha
 		*failure = g_strdup(cerr->message);
 	else if (!ran && err->domain == SIM_ERROR)
 		*failure = g_strdup_printf("engine: %s", err->message);
+	else if (!ran && err->domain == KERNEL_ERROR)
+		*failure = g_strdup_printf("kernel: %s", err->message);
 	else if (!ran) {
 		g_propagate_error(error, g_steal_pointer(&err));
 		ok = FALSE;
@@ -184,6 +254,7 @@ static gboolean simulate(const VrOptions *o, WlFile *wl, const WlInfo *info, cha
 		*checked = checker_n_checked(ck);
 	run_result_clear(&res);
 	checker_free(ck);
+	kernel_free(k);
 	machine_free(m);
 	return ok;
 }
@@ -322,13 +393,13 @@ static void minimise(const VrOptions *o, const char *text, const char *failure, 
 	g_string_append_printf(
 		out,
 		"# Minimised by labyrinth verify random --protocol %s --cores %u --seed %" PRIu64
-		" --ops %" PRIu64 " --lines %u --mode %s\n"
+		" --ops %" PRIu64 " --lines %u --mode %s%s\n"
 		"# (%u of %" PRIu64 " operations kept).  Reproduce with:\n"
 		"#   labyrinth run THIS_FILE --check --protocol %s --mode %s "
 		"--cache-size %u --assoc %u --line %u\n"
 		"# The failure:\n",
 		o->proto->name, o->cores, o->seed, o->ops, o->lines, config_mode_name(o->mode),
-		ops->len, r->generated_ops, o->proto->name, config_mode_name(o->mode),
+		o->no_alloc ? " --no-alloc" : "", ops->len, r->generated_ops, o->proto->name, config_mode_name(o->mode),
 		VR_CACHE_SIZE, VR_ASSOC, VR_LINE);
 	g_auto(GStrv) flines = g_strsplit(sh.last_failure ? sh.last_failure : failure, "\n", -1);
 	for (char **l = flines; *l; l++)

@@ -93,7 +93,7 @@ static char judge(const Protocol *p, char **why)
 	}
 	vx_result_clear(&vr);
 	for (uint64_t seed = 1; seed <= 4; seed++) {
-		VrOptions ro = { p, 4, seed, 800, MODE_FUNCTIONAL, 6, TRUE };
+		VrOptions ro = { p, 4, seed, 800, MODE_FUNCTIONAL, 6, TRUE, FALSE };
 		VrResult rr;
 		if (!vr_run(&ro, &rr, NULL))
 			g_error("mutation: the random tester failed to run");

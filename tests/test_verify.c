@@ -191,16 +191,19 @@ END_TEST
 
 /* ---- The random tester ---- */
 
+/* Loop index: protocol * 2 + mode (functional with kernel calls, timing). */
 START_TEST(test_random_seeds_pass)
 {
-	const Protocol *p = proto_all()[_i];
+	const Protocol *p = proto_all()[_i / 2];
+	SimMode mode = _i % 2 ? MODE_TIMING : MODE_FUNCTIONAL;
 	for (uint64_t seed = 1; seed <= 8; seed++) {
-		VrOptions o = { p, 4, seed, 1500, MODE_FUNCTIONAL, 6, FALSE };
+		VrOptions o = { p, 4, seed, 1500, mode, 6, FALSE, FALSE };
 		VrResult r;
 		g_autoptr(GError) err = NULL;
 		ck_assert_msg(vr_run(&o, &r, &err), "%s", err ? err->message : "");
-		ck_assert_msg(!r.failure, "%s seed %lu: %s", p->name, (unsigned long)seed, r.failure);
-		/* Lock spins add accesses to the operations. */
+		ck_assert_msg(!r.failure, "%s %s seed %lu: %s", p->name, config_mode_name(mode),
+			      (unsigned long)seed, r.failure);
+		/* Lock spins and the allocator's own accesses add to the operations. */
 		ck_assert_uint_gt(r.checked, 1200);
 		vr_result_clear(&r);
 	}
@@ -209,27 +212,34 @@ END_TEST
 
 START_TEST(test_random_is_deterministic)
 {
-	VrOptions a = { &proto_mesi, 3, 7, 200, MODE_FUNCTIONAL, 4, FALSE };
-	VrOptions b = a;
+	VrOptions a = { &proto_mesi, 3, 7, 300, MODE_FUNCTIONAL, 4, FALSE, FALSE };
+	VrOptions b = a, c = a;
 	b.seed = 8;
+	c.mode = MODE_TIMING;
 	g_autofree char *t1 = vr_generate(&a);
 	g_autofree char *t2 = vr_generate(&a);
 	g_autofree char *t3 = vr_generate(&b);
+	g_autofree char *t4 = vr_generate(&c);
 	ck_assert_str_eq(t1, t2);
 	ck_assert_str_ne(t1, t3);
 	ck_assert(g_str_has_prefix(t1, "%labyrinth-workload 1\n%cores 3\n"));
-	ck_assert_ptr_nonnull(strstr(t1, " lock 0x"));
-	ck_assert_ptr_nonnull(strstr(t1, " rmw cas 0x"));
+	static const char *const wanted[] = { " lock 0x", " unlock 0x", " rmw cas 0x", " barrier",
+					      " alloc r", " free r", " lock_page r", " st r" };
+	for (gsize i = 0; i < G_N_ELEMENTS(wanted); i++)
+		ck_assert_msg(strstr(t1, wanted[i]), "no '%s' in:\n%s", wanted[i], t1);
+	/* Timing mode does not run the allocator yet. */
+	ck_assert_ptr_null(strstr(t4, " alloc r"));
 }
 END_TEST
 
-/* A dropped write-back is found and shrunk to the store and the two fills
- * that evict it from its two-way set. */
+/* A dropped write-back is found and shrunk: without kernel calls to the
+ * store and the two fills that evict it from its two-way set; with them,
+ * to one alloc, whose own metadata stores and claims evict dirty lines. */
 START_TEST(test_random_shrinks_a_failure)
 {
 	Mutant *mu = mutant_new(&proto_msi);
 	ck_assert(mutant_drop_action(mutant_row(mu, "M", PROTO_EV_EVICT), PROTO_ACT_WRITE_BACK));
-	VrOptions o = { &mu->proto, 4, 3, 1000, MODE_FUNCTIONAL, 6, FALSE };
+	VrOptions o = { &mu->proto, 4, 3, 1000, MODE_FUNCTIONAL, 6, FALSE, TRUE };
 	VrResult r;
 	ck_assert(vr_run(&o, &r, NULL));
 	ck_assert_ptr_nonnull(r.failure);
@@ -244,6 +254,13 @@ START_TEST(test_random_shrinks_a_failure)
 	ck_assert_ptr_nonnull(again);
 	ck_assert(g_str_has_prefix(again, "invariant violated: data value"));
 	g_free(again);
+	vr_result_clear(&r);
+
+	o.no_alloc = FALSE;
+	ck_assert(vr_run(&o, &r, NULL));
+	ck_assert(g_str_has_prefix(r.failure, "invariant violated: data value"));
+	ck_assert_uint_eq(r.minimised_ops, 1);
+	ck_assert_msg(strstr(r.workload, " alloc r"), "%s", r.workload);
 	vr_result_clear(&r);
 	mutant_free(mu);
 }
@@ -265,7 +282,7 @@ Suite *suite_verify(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("random");
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_random_seeds_pass, 0, 5);
+	tcase_add_loop_test(tc, test_random_seeds_pass, 0, 10);
 	tcase_add_test(tc, test_random_is_deterministic);
 	tcase_add_test(tc, test_random_shrinks_a_failure);
 	suite_add_tcase(s, tc);
