@@ -105,8 +105,10 @@ int cmd_convert(int argc, char **argv)
 		  "INPUT..." },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
+	/* "Usage: labyrinth convert [OPTION...] INPUT... - ..." */
+	g_set_prgname("labyrinth convert");
 	g_autoptr(GOptionContext) ctx =
-		g_option_context_new("INPUT... - import traces as a native workload");
+		g_option_context_new("- import traces as a native workload");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(
 		ctx,

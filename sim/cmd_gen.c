@@ -208,8 +208,9 @@ int cmd_gen(int argc, char **argv)
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.args, NULL, "PATTERN" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	g_autoptr(GOptionContext) ctx =
-		g_option_context_new("PATTERN - write a synthetic workload");
+	/* "Usage: labyrinth gen [OPTION...] PATTERN - ..." */
+	g_set_prgname("labyrinth gen");
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- write a synthetic workload");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_autofree char *description = patterns_help();
 	g_option_context_set_description(ctx, description);

@@ -21,7 +21,9 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gen.h"
@@ -95,7 +97,9 @@ struct GenWriter {
 	GByteArray *mem;  /* the memory sink, or NULL */
 	GConverter *gzip; /* a GZlibCompressor when compressing, else NULL */
 	char *zbuf;       /* GEN_BUF_SIZE bytes of compressed output */
-	char *path;       /* the target; NULL for stdout and memory */
+	gboolean owns_fd; /* fd is ours to close (not stdout) */
+	char *path;       /* the target as named; NULL for stdout and memory */
+	char *rename_to;  /* the target with symbolic links resolved */
 	char *tmp_path;   /* the temporary file, until renamed or removed */
 	gboolean armed;   /* this writer's temporary is the signal handler's */
 	gboolean finished;
@@ -184,6 +188,26 @@ GenWriter *gen_writer_new_memory(gboolean gzip)
 	return w;
 }
 
+/* Writing straight into something that is not a regular file: a device
+ * (/dev/null), a FIFO, a terminal.  Renaming a temporary over it would
+ * replace it with a regular file; "whole or not at all" means nothing
+ * for a stream anyway. */
+static GenWriter *open_special(const char *path, GError **error)
+{
+	int fd = g_open(path, O_WRONLY | O_CLOEXEC, 0);
+	if (fd < 0) {
+		int e = errno;
+		g_set_error(error, GEN_ERROR, GEN_ERROR_WRITE, "cannot open %s: %s", path,
+			    g_strerror(e));
+		return NULL;
+	}
+	GenWriter *w = writer_new(g_str_has_suffix(path, ".gz"));
+	w->fd = fd;
+	w->owns_fd = TRUE;
+	w->path = g_strdup(path);
+	return w;
+}
+
 GenWriter *gen_writer_open(const char *path, GError **error)
 {
 	if (!path || strcmp(path, "-") == 0) {
@@ -191,13 +215,21 @@ GenWriter *gen_writer_open(const char *path, GError **error)
 		w->fd = STDOUT_FILENO;
 		return w;
 	}
-	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		g_set_error(error, GEN_ERROR, GEN_ERROR_WRITE, "cannot write %s: it is a directory",
-			    path);
-		return NULL;
+	/* A symbolic link stays one: the temporary goes beside its target. */
+	g_autofree char *real = realpath(path, NULL);
+	const char *target = real ? real : path;
+	GStatBuf st;
+	if (g_stat(target, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			g_set_error(error, GEN_ERROR, GEN_ERROR_WRITE,
+				    "cannot write %s: it is a directory", path);
+			return NULL;
+		}
+		if (!S_ISREG(st.st_mode))
+			return open_special(path, error);
 	}
-	g_autofree char *dir = g_path_get_dirname(path);
-	g_autofree char *base = g_path_get_basename(path);
+	g_autofree char *dir = g_path_get_dirname(target);
+	g_autofree char *base = g_path_get_basename(target);
 	g_autofree char *dotbase = g_strconcat(".", base, ".XXXXXX", NULL);
 	char *tmp = g_build_filename(dir, dotbase, NULL);
 	/* 0666 less the umask, like any file the user creates. */
@@ -211,7 +243,9 @@ GenWriter *gen_writer_open(const char *path, GError **error)
 	}
 	GenWriter *w = writer_new(g_str_has_suffix(path, ".gz"));
 	w->fd = fd;
+	w->owns_fd = TRUE;
 	w->path = g_strdup(path);
+	w->rename_to = g_strdup(target);
 	w->tmp_path = tmp;
 	w->armed = arm_cleanup(tmp);
 	return w;
@@ -222,7 +256,7 @@ gboolean gen_writer_finish(GenWriter *w, GError **error)
 	g_assert(!w->finished);
 	w->finished = TRUE;
 	flush_buf(w, w->gzip != NULL);
-	if (w->tmp_path) {
+	if (w->owns_fd) {
 		/* No fsync: "whole or not at all" here guards against an
 		 * interrupted command, not against a crash of the system. */
 		if (close(w->fd) != 0 && !w->error) {
@@ -231,10 +265,13 @@ gboolean gen_writer_finish(GenWriter *w, GError **error)
 				    w->path, g_strerror(e));
 		}
 		w->fd = -1;
-		if (!w->error && g_rename(w->tmp_path, w->path) != 0) {
+		w->owns_fd = FALSE;
+	}
+	if (w->tmp_path) {
+		if (!w->error && g_rename(w->tmp_path, w->rename_to) != 0) {
 			int e = errno;
 			g_set_error(&w->error, GEN_ERROR, GEN_ERROR_WRITE, "cannot rename %s to %s: %s",
-				    w->tmp_path, w->path, g_strerror(e));
+				    w->tmp_path, w->rename_to, g_strerror(e));
 		}
 		if (w->error)
 			g_unlink(w->tmp_path);
@@ -254,8 +291,9 @@ void gen_writer_free(GenWriter *w)
 {
 	if (!w)
 		return;
-	if (w->tmp_path) {
+	if (w->owns_fd)
 		close(w->fd);
+	if (w->tmp_path) {
 		g_unlink(w->tmp_path);
 		g_free(w->tmp_path);
 		if (w->armed)
@@ -269,6 +307,7 @@ void gen_writer_free(GenWriter *w)
 	g_free(w->zbuf);
 	g_free(w->buf);
 	g_free(w->path);
+	g_free(w->rename_to);
 	g_free(w);
 }
 

@@ -6,7 +6,9 @@
  * stdout, memory (for tests), or a file written whole or not at all: the
  * lines go to a temporary file beside the target, renamed over it by
  * gen_writer_finish(); freeing an unfinished writer, or a fatal signal
- * while it is open, removes the temporary file.  A name ending in ".gz" is
+ * while it is open, removes the temporary file.  A symbolic link is
+ * followed (the link stays); a device or FIFO (/dev/null) is written
+ * directly, never renamed over.  A name ending in ".gz" is
  * gzip-compressed.
  *
  * The patterns are a pure function of GenParams: the same parameters (seed
@@ -45,7 +47,8 @@ typedef enum {
 typedef struct GenWriter GenWriter;
 
 /* path NULL or "-": stdout.  Otherwise a temporary file in path's
- * directory, renamed to path by gen_writer_finish(). */
+ * directory, renamed to path by gen_writer_finish() (for a regular file or
+ * a new name). */
 GenWriter *gen_writer_open(const char *path, GError **error);
 /* Into memory; gen_writer_data() returns the bytes after finishing. */
 GenWriter *gen_writer_new_memory(gboolean gzip);

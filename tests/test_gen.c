@@ -2,11 +2,13 @@
  * workloads written out by hand, determinism (same seed, same bytes), the
  * operation mix asked for, and that every pattern's output passes the
  * reader's validation with the core count, name and operation count it
- * claims.  Also the writer: .gz output, and no file left behind when a
- * writer is abandoned. */
+ * claims.  Also the writer: .gz output, no file left behind when a writer
+ * is abandoned, links and FIFOs written through rather than replaced. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "gen.h"
@@ -591,6 +593,56 @@ START_TEST(test_abandoned_writer)
 }
 END_TEST
 
+/* A symbolic link stays a link to the new file; a FIFO (like /dev/null,
+ * not a regular file) is written into, never renamed over. */
+static gpointer drain_fifo(gpointer path)
+{
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	g_file_get_contents(path, &data, &len, NULL);
+	return GSIZE_TO_POINTER(len);
+}
+
+START_TEST(test_link_and_fifo)
+{
+	g_autofree char *dir = g_dir_make_tmp("labyrinth-gen-XXXXXX", NULL);
+	g_autofree char *target = g_build_filename(dir, "target.wl", NULL);
+	g_autofree char *link = g_build_filename(dir, "link.wl", NULL);
+	ck_assert(g_file_set_contents(target, "old\n", -1, NULL));
+	ck_assert_int_eq(symlink("target.wl", link), 0);
+	GenParams p = params(1, 3, 1);
+	GError *err = NULL;
+	GenWriter *w = gen_writer_open(link, &err);
+	ck_assert(w && gen_write(gen_pattern_lookup("true-sharing"), &p, w, &err) &&
+		  gen_writer_finish(w, &err));
+	gen_writer_free(w);
+	ck_assert(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+	g_autofree char *text = NULL;
+	ck_assert(g_file_get_contents(target, &text, NULL, NULL));
+	g_autofree char *body = strip_comments(text);
+	ck_assert_str_eq(body, "%labyrinth-workload 1\n%cores 1\n%name true-sharing\n"
+			       "0 ld 0x100000\n0 st 0x100000\n0 ld 0x100000\n");
+
+	g_autofree char *fifo = g_build_filename(dir, "fifo", NULL);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	GThread *reader = g_thread_new("fifo", drain_fifo, fifo);
+	w = gen_writer_open(fifo, &err);
+	ck_assert_msg(w, "%s", err ? err->message : "?");
+	ck_assert(gen_write(gen_pattern_lookup("true-sharing"), &p, w, &err) &&
+		  gen_writer_finish(w, &err));
+	gen_writer_free(w);
+	ck_assert_uint_eq(GPOINTER_TO_SIZE(g_thread_join(reader)), strlen(text));
+	GStatBuf st;
+	ck_assert_int_eq(g_lstat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(count_entries(dir), 3); /* no temporary left anywhere */
+	g_unlink(fifo);
+	g_unlink(link);
+	g_unlink(target);
+	g_rmdir(dir);
+}
+END_TEST
+
 Suite *suite_gen(void)
 {
 	Suite *s = suite_create("gen");
@@ -610,6 +662,7 @@ Suite *suite_gen(void)
 	tcase_add_loop_test(tc, test_param_errors, 0, G_N_ELEMENTS(param_cases));
 	tcase_add_test(tc, test_gzip_file);
 	tcase_add_test(tc, test_abandoned_writer);
+	tcase_add_test(tc, test_link_and_fifo);
 	suite_add_tcase(s, tc);
 	return s;
 }
