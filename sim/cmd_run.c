@@ -111,14 +111,6 @@ static gboolean check_supported(const Config *cfg, const WlFile *wl, const WlInf
 			    wl_path(wl), info->uses_lock ? "lock" : "barrier");
 		return FALSE;
 	}
-	if (info->uses_alloc && cfg->mode == MODE_TIMING) {
-		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
-			    "%s: the workload uses the kernel page allocator (alloc, free, "
-			    "lock_page or a register address), which timing mode does not run "
-			    "yet; use --mode functional",
-			    wl_path(wl));
-		return FALSE;
-	}
 	return TRUE;
 }
 
@@ -155,7 +147,7 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	Checker *ck = o->check ? checker_attach(m, CHECKER_EXIT) : NULL;
 	RunResult res;
 	run_result_init(&res, info.cores);
-	gboolean ok = cfg->mode == MODE_TIMING ? timing_run(m, wl, &info, cfg, &res, error)
+	gboolean ok = cfg->mode == MODE_TIMING ? timing_run_kernel(m, k, wl, &info, cfg, &res, error)
 					       : functional_run_kernel(m, k, wl, &info, cfg->schedule,
 								       &res, error);
 	if (!ok) {

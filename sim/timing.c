@@ -29,6 +29,7 @@
 #include "bus.h"
 #include "eventq.h"
 #include "histogram.h"
+#include "kcall.h"
 #include "opstream.h"
 #include "progress.h"
 #include "timing.h"
@@ -39,6 +40,7 @@ enum { PHASE_CORE, PHASE_BUS };
 typedef enum {
 	CORE_RUN,      /* has an event scheduled or is in the bus queue */
 	CORE_BARRIER,  /* waiting at a barrier */
+	CORE_SLEEP,    /* a GFP_KERNEL alloc waits for a free */
 	CORE_DONE,
 } CoreStatus;
 
@@ -49,6 +51,7 @@ typedef enum {
 	STEP_LOCK_TEST, /* a lock's test load is in flight */
 	STEP_LOCK_SET,  /* a lock's exchange is in flight */
 	STEP_COMPUTE,   /* computing */
+	STEP_KERNEL,    /* a kernel call: kernel_next() says what to do */
 } Step;
 
 typedef struct {
@@ -56,7 +59,9 @@ typedef struct {
 	int has_op;
 	CoreStatus status;
 	Step step;
-	/* the access in flight */
+	/* the access in flight: the workload's own, or the kernel's */
+	int is_kernel;
+	KAccess kacc;
 	AccessKind kind;
 	uint64_t addr, a, b;
 	uint64_t value;       /* what the access returned */
@@ -66,10 +71,15 @@ typedef struct {
 	uint64_t barrier_arrival;
 	int spinning;         /* the last lock test or exchange failed */
 	uint64_t spin_issued; /* when that failed test was issued */
+	uint64_t sleep_gen;   /* kernel_free_generation() when it fell asleep */
+	uint64_t sleep_start;
 } Core;
 
 typedef struct {
 	Machine *m;
+	Kernel *k;      /* NULL when the workload makes no kernel calls */
+	RegFile *regs;
+	GHashTable *page_lock_holders; /* page -> holder core + 1 */
 	WlFile *wl;
 	const Config *cfg;
 	RunResult *res;
@@ -83,6 +93,7 @@ typedef struct {
 	uint64_t arb_at;    /* cycle of the pending arbitration event, or UINT64_MAX */
 	uint64_t progress_at; /* last cycle a word changed or an operation completed */
 	unsigned n_spinning;
+	unsigned n_sleeping;
 	GHashTable *lock_holder; /* lock address -> holder core + 1 */
 	GHashTable *lock_last;   /* lock address -> last core to acquire it + 1 */
 	GError *error;
@@ -119,6 +130,16 @@ static void set_spinning(Timing *t, Core *core, int spinning)
 static uint64_t perform(Timing *t, unsigned c, uint64_t now)
 {
 	Core *core = &t->cores[c];
+	if (core->is_kernel) {
+		t->res->where[c].kstep = core->kacc.step;
+		int writes = core->kacc.kind != KOP_LOAD;
+		uint64_t before = writes ? machine_peek_word(t->m, core->kacc.addr) : 0;
+		uint64_t v = kernel_perform(t->m, c, &core->kacc);
+		if (writes && machine_peek_word(t->m, core->kacc.addr) != before)
+			t->progress_at = now;
+		return v;
+	}
+	t->res->where[c].kstep = NULL;
 	if (t->n_spinning && core->kind != ACC_LOAD) {
 		uint64_t before = machine_peek_word(t->m, core->addr);
 		uint64_t old = machine_access(t->m, c, core->kind, core->addr, core->a, core->b);
@@ -135,6 +156,7 @@ static void issue(Timing *t, unsigned c, AccessKind kind, uint64_t addr, uint64_
 		  uint64_t now)
 {
 	Core *core = &t->cores[c];
+	core->is_kernel = 0;
 	core->kind = kind;
 	core->addr = addr;
 	core->a = a;
@@ -143,6 +165,31 @@ static void issue(Timing *t, unsigned c, AccessKind kind, uint64_t addr, uint64_
 	t->res->where[c].cycle = now;
 	uint64_t tag_checked = now + t->cfg->hit_latency;
 	if (!machine_needs_bus(t->m, c, kind, addr)) {
+		core->value = perform(t, c, now);
+		schedule_core(t, c, tag_checked);
+		return;
+	}
+	bus_request(t->bus, c, tag_checked);
+	schedule_arbitration(t, tag_checked);
+}
+
+/* Starts one access of core c's kernel call.  A claim always goes through
+ * the arbiter: even a line already held in M is checked at the bus. */
+static void issue_kernel(Timing *t, unsigned c, const KAccess *acc, uint64_t now)
+{
+	static const AccessKind kinds[] = {
+		[KOP_LOAD] = ACC_LOAD,         [KOP_STORE] = ACC_STORE,
+		[KOP_RMW_ADD] = ACC_RMW_ADD,   [KOP_RMW_XCHG] = ACC_RMW_XCHG,
+		[KOP_RMW_CAS] = ACC_RMW_CAS,
+	};
+	Core *core = &t->cores[c];
+	core->is_kernel = 1;
+	core->kacc = *acc;
+	core->issued = now;
+	t->res->where[c].cycle = now;
+	uint64_t tag_checked = now + t->cfg->hit_latency;
+	int claim = acc->kind == KOP_CLAIM_ZERO || acc->kind == KOP_CLAIM_RFO;
+	if (!claim && !machine_needs_bus(t->m, c, kinds[acc->kind], acc->addr)) {
 		core->value = perform(t, c, now);
 		schedule_core(t, c, tag_checked);
 		return;
@@ -181,6 +228,8 @@ static const char *holder_status(const Timing *t, unsigned h)
 		return "has finished";
 	case CORE_BARRIER:
 		return "is waiting at a barrier";
+	case CORE_SLEEP:
+		return "sleeps in the allocator";
 	case CORE_RUN:
 		break;
 	}
@@ -191,11 +240,11 @@ static const char *holder_status(const Timing *t, unsigned h)
  * on a word no one has written since its last failed test. */
 static void check_deadlock(Timing *t, uint64_t now)
 {
-	if (t->error || t->n_spinning == 0)
+	if (t->error || (t->n_spinning == 0 && t->n_sleeping == 0))
 		return;
 	for (unsigned c = 0; c < t->n; c++) {
 		const Core *core = &t->cores[c];
-		if (core->status == CORE_DONE || core->status == CORE_BARRIER)
+		if (core->status != CORE_RUN)
 			continue;
 		if (!core->spinning || core->spin_issued <= t->progress_at)
 			return;
@@ -204,11 +253,35 @@ static void check_deadlock(Timing *t, uint64_t now)
 	g_string_printf(msg, "deadlock at cycle %" PRIu64 ":", now);
 	for (unsigned c = 0; c < t->n; c++) {
 		const Core *core = &t->cores[c];
+		if (core->status == CORE_SLEEP) {
+			g_string_append_printf(msg,
+					       " core %u sleeps in alloc (%s:%" PRIu32 ") waiting for a "
+					       "page nobody will free;",
+					       c, wl_path(t->wl), core->op.line);
+			continue;
+		}
 		if (!core->spinning)
 			continue;
-		gpointer v = g_hash_table_lookup(t->lock_holder, GSIZE_TO_POINTER(core->op.addr));
+		if (core->op.kind == WL_OP_LOCK_PAGE) {
+			uint64_t page = regfile_page(t->regs, c, core->op.reg);
+			gpointer h = g_hash_table_lookup(t->page_lock_holders, GSIZE_TO_POINTER(page));
+			g_string_append_printf(msg, " page lock of 0x%" PRIx64 " (%s:%" PRIu32
+						    ") wanted by core %u;",
+					       page, wl_path(t->wl), core->op.line, c);
+			if (h)
+				g_string_append_printf(msg, " held by core %u, which %s;",
+						       GPOINTER_TO_UINT(h) - 1,
+						       holder_status(t, GPOINTER_TO_UINT(h) - 1));
+			continue;
+		}
+		if (core->op.kind != WL_OP_LOCK) {
+			g_string_append_printf(msg, " core %u spins in the allocator (%s:%" PRIu32 ");",
+					       c, wl_path(t->wl), core->op.line);
+			continue;
+		}
+		gpointer v = g_hash_table_lookup(t->lock_holder, GSIZE_TO_POINTER(core->addr));
 		g_string_append_printf(msg, " lock 0x%" PRIx64 " (%s:%" PRIu32 ") wanted by core %u;",
-				       core->op.addr, wl_path(t->wl), core->op.line, c);
+				       core->addr, wl_path(t->wl), core->op.line, c);
 		if (v) {
 			unsigned h = GPOINTER_TO_UINT(v) - 1;
 			g_string_append_printf(msg, " held by core %u, which %s;", h,
@@ -227,7 +300,7 @@ static void maybe_release_barrier(Timing *t, uint64_t now)
 {
 	unsigned waiting = 0;
 	for (unsigned c = 0; c < t->n; c++) {
-		if (t->cores[c].status == CORE_RUN)
+		if (t->cores[c].status == CORE_RUN || t->cores[c].status == CORE_SLEEP)
 			return;
 		waiting += t->cores[c].status == CORE_BARRIER;
 	}
@@ -275,7 +348,7 @@ static gboolean fetch(Timing *t, unsigned c)
 static void lock_acquired(Timing *t, unsigned c, uint64_t now)
 {
 	Core *core = &t->cores[c];
-	gpointer key = GSIZE_TO_POINTER(core->op.addr);
+	gpointer key = GSIZE_TO_POINTER(core->addr);
 	unsigned last = GPOINTER_TO_UINT(g_hash_table_lookup(t->lock_last, key));
 	if (last && last != c + 1)
 		t->ts->lock_handoffs++;
@@ -286,12 +359,94 @@ static void lock_acquired(Timing *t, unsigned c, uint64_t now)
 	set_spinning(t, core, 0);
 }
 
+/* Prefixes a message about op's line with FILE:LINE and stops the run. */
+static gboolean fail_at_line(Timing *t, const WlOp *op, GError *err)
+{
+	g_prefix_error(&err, "%s:%" PRIu32 ": ", wl_path(t->wl), op->line);
+	if (err->domain != SIM_ERROR && err->domain != KERNEL_ERROR) {
+		t->error = g_error_new_literal(SIM_ERROR, SIM_ERROR_INPUT, err->message);
+		g_error_free(err);
+	} else {
+		t->error = err;
+	}
+	return FALSE;
+}
+
+/* The address op names: plain, or rN + offset. */
+static gboolean op_addr(Timing *t, unsigned c, const WlOp *op, uint64_t *addr)
+{
+	GError *err = NULL;
+	if (G_LIKELY(op->reg == WL_NO_REG)) {
+		*addr = op->addr;
+		return TRUE;
+	}
+	if (regfile_resolve(t->regs, c, op->reg, op->addr, addr, &err))
+		return TRUE;
+	return fail_at_line(t, op, err);
+}
+
+static void wake_sleepers(Timing *t, uint64_t now)
+{
+	uint64_t gen = kernel_free_generation(t->k);
+	for (unsigned c = 0; c < t->n; c++) {
+		Core *core = &t->cores[c];
+		if (core->status != CORE_SLEEP || core->sleep_gen == gen)
+			continue;
+		core->status = CORE_RUN;
+		t->n_sleeping--;
+		t->res->cores[c].stall_cycles += now - core->sleep_start;
+		schedule_core(t, c, now);
+	}
+}
+
+/* A kernel call goes on until it needs the machine (an access is issued),
+ * sleeps, or is done.  Returns 1 when the operation completed, 0 when the
+ * core waits, -1 on error. */
+static int kernel_continue(Timing *t, unsigned c, uint64_t now)
+{
+	Core *core = &t->cores[c];
+	KAccess acc;
+	for (;;) {
+		switch (kernel_next(t->k, c, &acc)) {
+		case KSTEP_ACCESS:
+			issue_kernel(t, c, &acc, now);
+			return 0;
+		case KSTEP_SPIN:
+			/* The test just issued found the lock held: test again. */
+			set_spinning(t, core, 1);
+			core->spin_issued = core->issued;
+			check_deadlock(t, now);
+			if (t->error)
+				return -1;
+			continue;
+		case KSTEP_BLOCKED:
+			core->status = CORE_SLEEP;
+			core->sleep_gen = kernel_free_generation(t->k);
+			core->sleep_start = now;
+			t->n_sleeping++;
+			check_deadlock(t, now);
+			return t->error ? -1 : 0;
+		case KSTEP_DONE:
+			set_spinning(t, core, 0);
+			kcall_finish(t->k, t->regs, t->page_lock_holders, c, &core->op);
+			if (core->op.kind == WL_OP_LOCK_PAGE) {
+				t->res->cores[c].lock_acquires++;
+				t->res->cores[c].lock_wait_cycles += now - core->lock_start;
+			}
+			if (core->op.kind == WL_OP_FREE)
+				wake_sleepers(t, now);
+			return 1;
+		}
+	}
+}
+
 /* Core c runs at cycle now until it waits for something.  Returns FALSE
  * when the run must stop (t->error says why). */
 static gboolean advance(Timing *t, unsigned c, uint64_t now)
 {
 	Core *core = &t->cores[c];
 	WlOp *op = &core->op;
+	uint64_t addr;
 	for (;;) {
 		if (!core->has_op) {
 			finish_core(t, c, now);
@@ -301,23 +456,28 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 		case STEP_START:
 			switch ((WlOpKind)op->kind) {
 			case WL_OP_LD:
+				if (!op_addr(t, c, op, &addr))
+					return FALSE;
 				core->step = STEP_ACCESS;
-				issue(t, c, ACC_LOAD, op->addr, 0, 0, now);
+				issue(t, c, ACC_LOAD, addr, 0, 0, now);
 				return TRUE;
 			case WL_OP_ST:
 				/* Without a value a store writes its line number (as in
 				 * functional mode). */
+				if (!op_addr(t, c, op, &addr))
+					return FALSE;
 				core->step = STEP_ACCESS;
-				issue(t, c, ACC_STORE, op->addr, op->has_value ? op->value : op->line, 0,
-				      now);
+				issue(t, c, ACC_STORE, addr, op->has_value ? op->value : op->line, 0, now);
 				return TRUE;
 			case WL_OP_RMW: {
 				static const AccessKind kinds[] = {
 					[WL_RMW_ADD] = ACC_RMW_ADD, [WL_RMW_XCHG] = ACC_RMW_XCHG,
 					[WL_RMW_CAS] = ACC_RMW_CAS,
 				};
+				if (!op_addr(t, c, op, &addr))
+					return FALSE;
 				core->step = STEP_ACCESS;
-				issue(t, c, kinds[op->rmw], op->addr, op->value, op->value2, now);
+				issue(t, c, kinds[op->rmw], addr, op->value, op->value2, now);
 				return TRUE;
 			}
 			case WL_OP_COMPUTE:
@@ -325,14 +485,18 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 				schedule_core(t, c, now + op->value);
 				return TRUE;
 			case WL_OP_LOCK:
+				if (!op_addr(t, c, op, &addr))
+					return FALSE;
 				core->lock_start = now;
 				core->step = STEP_LOCK_TEST;
-				issue(t, c, ACC_LOAD, op->addr, 0, 0, now);
+				issue(t, c, ACC_LOAD, addr, 0, 0, now);
 				return TRUE;
 			case WL_OP_UNLOCK:
-				g_hash_table_remove(t->lock_holder, GSIZE_TO_POINTER(op->addr));
+				if (!op_addr(t, c, op, &addr))
+					return FALSE;
+				g_hash_table_remove(t->lock_holder, GSIZE_TO_POINTER(addr));
 				core->step = STEP_ACCESS;
-				issue(t, c, ACC_STORE, op->addr, 0, 0, now);
+				issue(t, c, ACC_STORE, addr, 0, 0, now);
 				return TRUE;
 			case WL_OP_BARRIER:
 				t->res->cores[c].operations++;
@@ -348,9 +512,28 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 			case WL_OP_ALLOC:
 			case WL_OP_FREE:
 			case WL_OP_LOCK_PAGE:
-			case WL_OP_UNLOCK_PAGE:
+			case WL_OP_UNLOCK_PAGE: {
+				GError *err = NULL;
+				if (!t->k)
+					err = g_error_new(SIM_ERROR, SIM_ERROR_INPUT,
+							  "%s needs the kernel allocator",
+							  wl_op_name(op->kind));
+				else if (!kcall_begin(t->k, t->regs, c, op, now, &err))
+					g_assert(err);
+				if (err)
+					return fail_at_line(t, op, err);
+				core->lock_start = now;
+				core->step = STEP_KERNEL;
+				core->is_kernel = 0; /* no access in flight yet */
+				int r = kernel_continue(t, c, now);
+				if (r < 0)
+					return FALSE;
+				if (r == 0)
+					return TRUE;
+				goto completed;
+			}
 			case WL_N_OPS:
-				g_assert_not_reached(); /* refused before the run */
+				g_assert_not_reached();
 			}
 			break;
 		case STEP_ACCESS:
@@ -358,7 +541,8 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 				g_set_error(&t->error, SIM_ERROR, SIM_ERROR_CHECK,
 					    "%s:%" PRIu32 ": core %u ld 0x%" PRIx64 " expected %" PRIu64
 					    ", loaded %" PRIu64,
-					    wl_path(t->wl), op->line, c, op->addr, op->expect, core->value);
+					    wl_path(t->wl), op->line, c, core->addr, op->expect,
+					    core->value);
 				return FALSE;
 			}
 			goto completed;
@@ -367,7 +551,7 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 		case STEP_LOCK_TEST:
 			if (core->value == 0) {
 				core->step = STEP_LOCK_SET;
-				issue(t, c, ACC_RMW_XCHG, op->addr, 1, 0, now);
+				issue(t, c, ACC_RMW_XCHG, core->addr, 1, 0, now);
 				return TRUE;
 			}
 			goto spin;
@@ -377,6 +561,21 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 				goto completed;
 			}
 			goto spin;
+		case STEP_KERNEL: {
+			/* Woken from sleep (no access in flight), or an access done. */
+			GError *err = NULL;
+			if (core->is_kernel) {
+				core->is_kernel = 0;
+				if (!kernel_complete(t->k, c, core->value, now, &err))
+					return fail_at_line(t, op, err);
+			}
+			int r = kernel_continue(t, c, now);
+			if (r < 0)
+				return FALSE;
+			if (r == 0)
+				return TRUE;
+			goto completed;
+		}
 		}
 		g_assert_not_reached();
 	spin:
@@ -387,7 +586,7 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 		if (t->error)
 			return FALSE;
 		core->step = STEP_LOCK_TEST;
-		issue(t, c, ACC_LOAD, op->addr, 0, 0, now);
+		issue(t, c, ACC_LOAD, core->addr, 0, 0, now);
 		return TRUE;
 	completed:
 		t->res->cores[c].operations++;
@@ -410,8 +609,17 @@ static TimingStats *timing_stats_new(void)
 gboolean timing_run(Machine *m, WlFile *wl, const WlInfo *info, const Config *cfg,
 		    RunResult *result, GError **error)
 {
+	return timing_run_kernel(m, NULL, wl, info, cfg, result, error);
+}
+
+gboolean timing_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *info,
+			   const Config *cfg, RunResult *result, GError **error)
+{
 	Timing t = {
 		.m = m,
+		.k = k,
+		.regs = regfile_new(machine_n_cores(m)),
+		.page_lock_holders = g_hash_table_new(g_direct_hash, g_direct_equal),
 		.wl = wl,
 		.cfg = cfg,
 		.res = result,
@@ -463,6 +671,8 @@ gboolean timing_run(Machine *m, WlFile *wl, const WlInfo *info, const Config *cf
 	bus_free(t.bus);
 	g_hash_table_destroy(t.lock_holder);
 	g_hash_table_destroy(t.lock_last);
+	g_hash_table_destroy(t.page_lock_holders);
+	regfile_free(t.regs);
 	if (t.error) {
 		g_propagate_error(error, t.error);
 		return FALSE;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "engine.h"
+#include "kernel.h"
 #include "machine.h"
 #include "workload.h"
 
@@ -15,5 +16,9 @@
  * and, on success, the timing statistics (result->timing). */
 gboolean timing_run(Machine *m, WlFile *wl, const WlInfo *info, const Config *cfg,
 		    RunResult *result, GError **error);
+/* The same, with the kernel allocator k (NULL when the workload makes no
+ * kernel calls) serving alloc, free, lock_page and unlock_page. */
+gboolean timing_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *info,
+			   const Config *cfg, RunResult *result, GError **error);
 
 #endif
