@@ -14,6 +14,7 @@ int main(void)
 	srunner_add_suite(sr, suite_checker());
 	srunner_add_suite(sr, suite_verify());
 	srunner_add_suite(sr, suite_stats());
+	srunner_add_suite(sr, suite_kernel());
 	srunner_add_suite(sr, suite_gen());
 	srunner_add_suite(sr, suite_convert());
 	srunner_add_suite(sr, suite_timing());

@@ -171,5 +171,64 @@ for f in "$top_srcdir"/workloads/*.wl; do
 	"$bin" run "$f" >/dev/null 2>"$tmp/err" && ok || { bad "run $f"; sed 's/^/    /' "$tmp/err"; }
 done
 
+# The kernel allocator's workloads (functional mode; timing mode refuses
+# them for now).  Key numbers are worked out in each file's comments.
+W="$top_srcdir/workloads"
+F="--mode functional"
+# alloc_json EXPECTED-JSON WORKLOAD ARGS...: run, compare a subset of the JSON
+alloc_json() {
+	printf '%s\n' "$1" >"$tmp/exp.json"
+	shift
+	# shellcheck disable=SC2086 # $F is two words on purpose
+	if "$bin" run "$@" $F --stats-json - >"$tmp/o.json" 2>"$tmp/err" &&
+		"$subset" "$tmp/exp.json" "$tmp/o.json" >"$tmp/diff"; then ok; else
+		bad "run $*"; sed 's/^/    /' "$tmp/diff" "$tmp/err"; fi
+}
+alloc_json '{"allocator": {"allocs": 128, "frees": 128, "failures": 0, "claim_invalidations": 0,
+  "allocs_by_path": {"pcp_hit": 112, "refill": 16, "buddy": 0}, "pages_allocated_at_end": 0}}' \
+	"$W/alloc-storm.wl"
+alloc_json '{"allocator": {"allocs": 128, "zone_lock": {"acquisitions": 256},
+  "allocs_by_path": {"buddy": 128}}}' "$W/alloc-storm.wl" --set allocator.policy=global
+grep -q '"claim_invalidations" : 0,' "$tmp/o.json" && bad "alloc-storm global: no claim invalidations" || ok
+alloc_json '{"allocator": {"claim_invalidations": 64, "traffic": {"claim_c2c": 0}},
+  "bus": {"BusInv": 128}}' "$W/cross-core-reuse.wl" --set allocator.policy=global
+alloc_json '{"allocator": {"claim_invalidations": 64, "traffic": {"claim_c2c": 64}},
+  "bus": {"BusInv": 0}}' "$W/cross-core-reuse.wl" --set allocator.policy=global \
+	--set allocator.claim=rfo
+alloc_json '{"allocator": {"claim_invalidations": 0}}' "$W/cross-core-reuse.wl"
+tiny="--set allocator.zone_pages=16 --set allocator.min_free=8 --set allocator.low=10 --set allocator.high=12"
+# shellcheck disable=SC2086 # $tiny is several options
+alloc_json '{"allocator": {"allocs": 13, "failures": 3, "reserve_dips": 5, "slowpath": 10,
+  "zone": {"free_pages": 3}, "pages_allocated_at_end": 13}}' "$W/reserve-exhaustion.wl" \
+	$tiny --set allocator.policy=global
+# shellcheck disable=SC2086
+alloc_json '{"allocator": {"allocs": 13, "failures": 3, "reserve_dips": 5}}' \
+	"$W/reserve-exhaustion.wl" $tiny
+expect 2 "set allocator.min_free" -- "$bin" run "$W/reserve-exhaustion.wl" $F \
+	--set allocator.zone_pages=16
+alloc_json '{"allocator": {"allocs": 3, "frees": 3, "failures": 0, "zone": {"free_pages": 4096},
+  "pages_allocated_at_end": 0}, "bus": {"BusInv": 896}}' "$W/higher-order.wl"
+# The report has the allocator section; timing mode refuses the allocator.
+expect 0 "" -- "$bin" run "$W/higher-order.wl" $F
+grep -q "^allocator  policy pcp" "$tmp/out" && ok || bad "report lacks the allocator section"
+expect 2 "timing mode does not run" -- "$bin" run "$W/higher-order.wl" --mode timing
+# Runtime register errors and a bad free: exit 2 with FILE:LINE.
+wl '%labyrinth-workload 1' '0 alloc r1 GFP_KERNEL' '0 ld r1+0x1000'
+expect 2 "w.wl:3: offset 0x1000 is beyond the 1-page block in r1" -- "$bin" run "$tmp/w.wl" $F
+wl '%labyrinth-workload 1' '0 alloc r1 GFP_KERNEL 3' '0 alloc r2 GFP_NOWAIT' '0 free r2'
+# shellcheck disable=SC2086
+expect 2 "w.wl:4: free r2: register r2 of core 0 holds no page: its alloc on line 3 failed" -- \
+	"$bin" run "$tmp/w.wl" $F $tiny
+# A GFP_KERNEL alloc nobody can satisfy: deadlock, exit 4.
+wl '%labyrinth-workload 1' '0 alloc r1 GFP_KERNEL 3' '0 alloc r2 GFP_KERNEL'
+# shellcheck disable=SC2086
+expect 4 "GFP_KERNEL alloc (.*w.wl:3) by core 0 sleeps" -- "$bin" run "$tmp/w.wl" $F $tiny
+# lock_page around a critical section, zeroed pages read zero.
+wl '%labyrinth-workload 1' '%cores 2' '0 alloc r1 GFP_ATOMIC|__GFP_ZERO' '0 lock_page r1' \
+	'0 st r1+0x8 5' '0 ld r1+0x8 =5' '0 unlock_page r1' '0 free r1' \
+	'1 alloc r3 GFP_KERNEL 1' '1 ld r3+0x1ff8 =0' '1 free r3'
+alloc_json '{"allocator": {"allocs": 2, "frees": 2, "page_locks": {"acquisitions": 1}},
+  "cores": [{"lock_acquires": 1}, {"lock_acquires": 0}]}' "$tmp/w.wl"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,6 +12,7 @@ Suite *suite_protocols(void);
 Suite *suite_checker(void);
 Suite *suite_verify(void);
 Suite *suite_stats(void);
+Suite *suite_kernel(void);
 Suite *suite_gen(void);
 Suite *suite_convert(void);
 Suite *suite_timing(void);
