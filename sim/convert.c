@@ -188,7 +188,8 @@ static gboolean lr_fill(LineReader *r, GError **error)
 				g_error_free(err);
 				if (r->raw_eof) {
 					g_set_error(error, CONV_ERROR, CONV_ERROR_OPEN,
-						    "%s: the gzip data ends early (a truncated file?)",
+						    "%s: the gzip data ends early "
+						    "(a truncated file?)",
 						    r->path);
 					return FALSE;
 				}
@@ -235,7 +236,8 @@ static int lr_next(LineReader *r, char **line, GError **error)
 		if (!end && r->eof) {
 			if (avail == 0)
 				return 0;
-			end = r->buf + r->len; /* a last line without '\n' (buf has room for the NUL) */
+			/* a last line without '\n' (buf has room for the NUL) */
+			end = r->buf + r->len;
 		}
 		if (end) {
 			r->line++;
@@ -244,7 +246,8 @@ static int lr_next(LineReader *r, char **line, GError **error)
 				end--;
 			*end = '\0';
 			if (memchr(start, '\0', (gsize)(end - start))) {
-				line_error(r, error, "expected text, found a NUL byte (a binary file?)");
+				line_error(r, error,
+					   "expected text, found a NUL byte (a binary file?)");
 				return -1;
 			}
 			*line = start;
@@ -257,7 +260,8 @@ static int lr_next(LineReader *r, char **line, GError **error)
 		}
 		if (r->len == CONV_BLOCK) {
 			r->line++;
-			line_error(r, error, "expected a line shorter than %u KiB", CONV_BLOCK >> 10);
+			line_error(r, error, "expected a line shorter than %u KiB",
+				   CONV_BLOCK >> 10);
 			return -1;
 		}
 		if (!lr_fill(r, error))
@@ -415,7 +419,8 @@ static gboolean convert_cs4223(Conv *cv, const LineReader *r, char *p, GError **
 		return expected(r, "0 (load), 1 (store) or 2 (other work)", tok, error);
 	tok = next_token(&p);
 	if (!parse_hex(tok, &value))
-		return expected(r, kind == 2 ? "a hexadecimal cycle count" : "a hexadecimal address",
+		return expected(r,
+				kind == 2 ? "a hexadecimal cycle count" : "a hexadecimal address",
 				tok, error);
 	if (!no_more(r, &p, error))
 		return FALSE;
@@ -459,7 +464,8 @@ static gboolean convert_lackey(Conv *cv, const LineReader *r, char *p, GError **
 		return TRUE;
 	}
 	if (!tok || tok[1] || !strchr("LSM", tok[0]))
-		return expected(r, "a lackey line (I, L, S or M, or a ==PID== message)", tok, error);
+		return expected(r, "a lackey line (I, L, S or M, or a ==PID== message)", tok,
+				error);
 	char kind = tok[0];
 	uint64_t addr, size;
 	if (!parse_lackey_operand(r, next_token(&p), &addr, &size, error) ||
@@ -609,7 +615,8 @@ gboolean conv_convert(ConvFormat fmt, const char *const *inputs, gsize n_inputs,
 	gen_printf(w, "# converted by labyrinth convert --from %s from%s\n", format_names[fmt],
 		   from_shown);
 	if (fmt == CONV_TID)
-		gen_text(w, "# threads become cores in order of first appearance (listed at the end)\n");
+		gen_text(w, "# threads become cores in order of first appearance "
+			    "(listed at the end)\n");
 	else if (n_inputs > 1)
 		gen_text(w, "# file i is core i, each core's lines together\n");
 

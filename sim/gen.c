@@ -270,8 +270,9 @@ gboolean gen_writer_finish(GenWriter *w, GError **error)
 	if (w->tmp_path) {
 		if (!w->error && g_rename(w->tmp_path, w->rename_to) != 0) {
 			int e = errno;
-			g_set_error(&w->error, GEN_ERROR, GEN_ERROR_WRITE, "cannot rename %s to %s: %s",
-				    w->tmp_path, w->rename_to, g_strerror(e));
+			g_set_error(&w->error, GEN_ERROR, GEN_ERROR_WRITE,
+				    "cannot rename %s to %s: %s", w->tmp_path, w->rename_to,
+				    g_strerror(e));
 		}
 		if (w->error)
 			g_unlink(w->tmp_path);
@@ -748,15 +749,21 @@ static void write_lock_storm(GenContext *ctx)
 	}
 }
 
+/* Cycles core 0 waits in odd alloc-storm iterations: longer than the
+ * other cores' allocations take in timing mode with the default latencies
+ * (a few thousand cycles for a batch), so core 0 comes last. */
+#define ALLOC_STORM_DELAY 10000
+
 /* Each iteration: every core allocates its batch into r0.., stores to the
  * touched lines of each block; barrier; frees them all; barrier.
  *
  * Frees that merge every block back leave the zone as it was, so a zone
  * that hands out blocks in a fixed order would give each core the same
  * pages every iteration, and nothing would cross.  So core 0 starts odd
- * iterations one turn late (compute 1): in the rounds schedule the cores
- * then allocate in the order 1, 2, ..., N-1, 0, and each block goes to
- * the next core instead of back to its last owner. */
+ * iterations late, with a compute line: one turn in the rounds schedule,
+ * ALLOC_STORM_DELAY cycles in timing mode.  The cores then allocate in the
+ * order 1, 2, ..., N-1, 0, and each block goes to another core instead
+ * of back to its last owner. */
 static void write_alloc_storm(GenContext *ctx)
 {
 	unsigned n = ctx->p.cores, batch = ctx->p.batch, lines = ctx->p.lines;
@@ -767,7 +774,7 @@ static void write_alloc_storm(GenContext *ctx)
 	uint64_t iters = MAX(ctx->p.ops / (n * per_iter), 1);
 	for (uint64_t it = 0; it < iters; it++) {
 		if (it % 2 == 1 && n > 1)
-			gen_compute(ctx->w, 0, 1);
+			gen_compute(ctx->w, 0, ALLOC_STORM_DELAY);
 		for (unsigned c = 0; c < n; c++) {
 			for (unsigned b = 0; b < batch; b++) {
 				gen_alloc(ctx->w, c, b, "GFP_KERNEL", order);
@@ -805,7 +812,8 @@ static void write_reserve_drain(GenContext *ctx)
 	for (uint64_t i = 0; i < most_atomic; i++)
 		for (unsigned c = 0; c < n; c++)
 			if (i < atomic[c])
-				gen_alloc(ctx->w, c, (unsigned)(i % WL_N_REGS), "GFP_ATOMIC", order);
+				gen_alloc(ctx->w, c, (unsigned)(i % WL_N_REGS), "GFP_ATOMIC",
+					  order);
 	for (unsigned c = 0; c < n; c++)
 		if (share(ctx->p.ops, n, c) >= 2)
 			gen_barrier(ctx->w, c);
@@ -838,7 +846,8 @@ static const GenPattern patterns[] = {
 			    "was loaded first, where MESI's E state makes the store silent. With "
 			    "--lines above the cache's capacity (512 lines by default), capacity "
 			    "misses and write-backs appear.",
-		.ops_rule = "exactly M lines; core c gets M/N of them, the first M%N cores one more",
+		.ops_rule = "exactly M lines; core c gets M/N of them, the first M%N cores "
+			    "one more",
 		.knobs = GEN_KNOB_WRITE | GEN_KNOB_LINES,
 		.defaults = KNOBS(0.3, NAN, NAN, NAN, 256, NO, NO, NO),
 		.write = write_private,
@@ -945,10 +954,11 @@ static const GenPattern patterns[] = {
 		.exercises = "Each core allocates --batch blocks of 2^--order pages (GFP_KERNEL) "
 			     "into r0.., stores to --lines lines of each, waits at a barrier, "
 			     "frees them all and waits again, over and over. Core 0 starts every "
-			     "other iteration one turn late, which rotates the order in which "
-			     "the cores allocate, so a block one core wrote and freed is handed "
-			     "to another core when it comes back through the zone's free lists; "
-			     "the new owner's claim must then invalidate the old owner's lines.",
+			     "other iteration late (compute 10000), which rotates the order "
+			     "in which the cores allocate, so a block one core wrote and freed "
+			     "is handed to another core when it comes back through the zone's "
+			     "free lists; the new owner's claim must then invalidate the old "
+			     "owner's lines.",
 		.look_for = "The allocator statistics: latency by path, zone-lock contention, "
 			    "claim invalidations per allocation. With allocator.policy=pcp (the "
 			    "default) freed pages stay on their core's per-CPU list and claims "

@@ -159,15 +159,13 @@ expect 2 "cores must be 1..6" -- "$bin" verify exhaustive --cores 9
 expect 2 "unknown check 'fuzz'" -- "$bin" verify fuzz
 
 # The pattern examples are gen's output: each one's fourth line is the
-# command, which must still give the same bytes; and each runs (those that
-# need the allocator are left to its tests).
+# command, which must still give the same bytes; and each runs.
 for f in "$top_srcdir"/workloads/*.wl; do
 	args=$(sed -n '4s/^# labyrinth gen //p' "$f")
 	[ -n "$args" ] || continue
 	# shellcheck disable=SC2086 # the recorded options, word-split on purpose
 	"$bin" gen $args >"$tmp/regen.wl" 2>/dev/null
 	cmp -s "$f" "$tmp/regen.wl" && ok || bad "$f differs from: labyrinth gen $args"
-	grep -q '^[0-9]* alloc' "$f" && continue
 	"$bin" run "$f" >/dev/null 2>"$tmp/err" && ok || { bad "run $f"; sed 's/^/    /' "$tmp/err"; }
 done
 

@@ -128,7 +128,7 @@ static const ExactCase exact_cases[] = {
 	  "%labyrinth-workload 1\n%cores 2\n%name alloc-storm\n"
 	  "0 alloc r0 GFP_KERNEL\n0 st r0+0x0\n1 alloc r0 GFP_KERNEL\n1 st r0+0x0\n"
 	  "0 barrier\n1 barrier\n0 free r0\n1 free r0\n0 barrier\n1 barrier\n"
-	  "0 compute 1\n"
+	  "0 compute 10000\n"
 	  "0 alloc r0 GFP_KERNEL\n0 st r0+0x0\n1 alloc r0 GFP_KERNEL\n1 st r0+0x0\n"
 	  "0 barrier\n1 barrier\n0 free r0\n1 free r0\n0 barrier\n1 barrier\n" },
 	/* a share of 6: 1 barrier, 5 / 4 = 1 GFP_NOWAIT, 4 GFP_ATOMIC */
@@ -408,7 +408,7 @@ START_TEST(test_fixed_shape_counts)
 
 	/* alloc-storm, 2 cores, batch 3, 4 lines: 3 x 6 + 2 = 20 per
 	 * iteration and core; 1000 / 40 = 25 iterations, 12 of them odd
-	 * (core 0 starts those with compute 1) */
+	 * (core 0 starts those with a compute line) */
 	p = params(2, 1000, 1);
 	p.batch = 3;
 	g_autofree char *alloc = gen_text_of("alloc-storm", &p);
