@@ -2,7 +2,8 @@
  *
  * Both are built from the same counters in the same order, so the report
  * and the JSON never disagree.  Keys are those of shared/spec/stats.md;
- * "transitions" (the protocol's (state, event) matrix) is an addition.
+ * "transitions" (the protocol's (state, event) matrix) is an addition, and
+ * so is "hot_lines" (the contention report of hotlines.h, with --hot-lines).
  */
 #include <gio/gio.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 
 #include "autoconfig.h"
 #include "histogram.h"
+#include "outfile.h"
 #include "stats.h"
 
 #define CACHE_FIELDS(X)                                                                            \
@@ -230,26 +232,15 @@ JsonNode *stats_to_json(const StatsInput *in)
 		add_idle_allocator(b);
 
 	add_transitions(b, m);
+	if (in->hot_lines)
+		hotlines_add_json(in->hot_lines, in->hot_top, b);
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
 }
 
 gboolean stats_write_file_atomic(const char *path, const char *data, gsize len, GError **error)
 {
-	if (strcmp(path, "-") == 0) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write to stdout");
-			return FALSE;
-		}
-		return TRUE;
-	}
-	/* g_file_set_contents writes a temporary file and renames it. */
-	g_autoptr(GError) err = NULL;
-	if (!g_file_set_contents(path, data, (gssize)len, &err)) {
-		g_set_error(error, G_FILE_ERROR, err->code, "%s", err->message);
-		return FALSE;
-	}
-	return TRUE;
+	return outfile_write_all(path, data, len, error);
 }
 
 gboolean stats_write_json(const StatsInput *in, const char *path, GError **error)
@@ -370,6 +361,8 @@ void stats_print_report(const StatsInput *in, FILE *out, gboolean transitions)
 	}
 	if (in->kernel)
 		kernel_stats_report(in->kernel, out);
+	if (in->hot_lines)
+		hotlines_print(in->hot_lines, in->hot_top, out);
 	if (transitions)
 		print_transitions(m, out);
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "autoconfig.h"
 #include "config.h"
@@ -146,6 +148,21 @@ START_TEST(test_atomic_write)
 	ck_assert(!stats_write_file_atomic(bad, "{}\n", 3, &err));
 	ck_assert_ptr_nonnull(err);
 	g_clear_error(&err);
+	/* A symbolic link stays a link; the file it names gets the data. */
+	g_autofree char *link = g_build_filename(dir, "link.json", NULL);
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert(stats_write_file_atomic(link, "[]\n", 3, &err));
+	ck_assert(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+	g_free(text);
+	text = NULL;
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	ck_assert_str_eq(text, "[]\n");
+	/* A device is written, never replaced by a regular file. */
+	ck_assert(stats_write_file_atomic("/dev/null", "{}\n", 3, &err));
+	GStatBuf st;
+	ck_assert_int_eq(g_stat("/dev/null", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	g_unlink(link);
 	g_unlink(path);
 	g_rmdir(dir);
 }
