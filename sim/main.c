@@ -15,6 +15,7 @@ typedef struct {
 
 static const Subcommand subcommands[] = {
 	{ "run", cmd_run, "simulate a workload; report on stdout, JSON with --stats-json" },
+	{ "compare", cmd_compare, "runs side by side, or two event traces to their first divergence" },
 	{ "verify", cmd_verify, "check the protocols: random workloads, or every reachable state" },
 	{ "gen", cmd_gen, "write a synthetic workload: a named sharing pattern" },
 	{ "convert", cmd_convert, "import traces: Dinero din, cs4223, valgrind lackey, tid" },

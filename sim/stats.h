@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "engine.h"
+#include "hotlines.h"
 #include "kernel.h"
 #include "machine.h"
 
@@ -20,6 +21,8 @@ typedef struct {
 	const Config *cfg;          /* effective; cfg->cores is the run's core count */
 	const Machine *m;
 	const RunResult *res;
+	const HotLines *hot_lines;  /* the contention report (--hot-lines), or NULL */
+	unsigned hot_top;           /* how many of its lines to show */
 	const Kernel *kernel;       /* the allocator, or NULL when the workload used none */
 } StatsInput;
 
