@@ -13,8 +13,10 @@
 
 #include "checker.h"
 #include "cli.h"
+#include "compare.h"
 #include "config.h"
 #include "engine.h"
+#include "events.h"
 #include "functional.h"
 #include "kernel.h"
 #include "layout.h"
@@ -29,6 +31,8 @@ typedef struct {
 	char **sets;
 	gboolean dump_config, transitions;
 	gboolean check; /* --check: the invariant checker watches every access */
+	char *events;   /* --events FILE: the protocol event trace */
+	int hot_lines;  /* --hot-lines N: the contention report's top N, 0 for none */
 	char **args;
 } RunOptions;
 
@@ -40,6 +44,7 @@ static void run_options_clear(RunOptions *o)
 	g_free(o->cache_size);
 	g_free(o->config_file);
 	g_free(o->stats_json);
+	g_free(o->events);
 	g_strfreev(o->sets);
 	g_strfreev(o->args);
 }
@@ -114,7 +119,10 @@ static gboolean check_supported(const Config *cfg, const WlFile *wl, const WlInf
 	return TRUE;
 }
 
-static int simulate(Config *cfg, const RunOptions *o, const char *path, GError **error)
+/* Simulates path under cfg.  With json_out, the statistics go there
+ * (stats_to_json) instead of the report and --stats-json. */
+static int simulate(Config *cfg, const RunOptions *o, const char *path, GError **error,
+		    JsonNode **json_out)
 {
 	g_autoptr(WlFile) wl = wl_open(path, error);
 	if (!wl)
@@ -147,9 +155,23 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	Checker *ck = o->check ? checker_attach(m, CHECKER_EXIT) : NULL;
 	RunResult res;
 	run_result_init(&res, info.cores);
-	gboolean ok = cfg->mode == MODE_TIMING ? timing_run_kernel(m, k, wl, &info, cfg, &res, error)
-					       : functional_run_kernel(m, k, wl, &info, cfg->schedule,
-								       &res, error);
+	/* The event trace and the contention report watch every access. */
+	HotLines *hot = o->hot_lines > 0 ? hotlines_new(m) : NULL;
+	EventTrace *trace = NULL;
+	gboolean traced =
+		!o->events || (trace = events_new(o->events, m, res.where, path, cfg, error));
+	gboolean ok = traced &&
+		      (cfg->mode == MODE_TIMING
+			       ? timing_run_kernel(m, k, wl, &info, cfg, &res, error)
+			       : functional_run_kernel(m, k, wl, &info, cfg->schedule, &res, error));
+	/* A run that stopped on its own (a failed check, a deadlock) leaves a
+	 * whole trace of what led there: keep it. */
+	if (trace && ok)
+		ok = events_commit(trace, error);
+	else if (trace && (*error)->domain == SIM_ERROR)
+		events_commit(trace, NULL);
+	else if (trace)
+		events_abandon(trace);
 	if (!ok) {
 		status = exit_status_for(*error);
 	} else {
@@ -161,19 +183,101 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 			.m = m,
 			.res = &res,
 			.kernel = k,
+			.hot_lines = hot,
+			.hot_top = hot ? (unsigned)o->hot_lines : 0,
 		};
 		gboolean json_to_stdout = o->stats_json && strcmp(o->stats_json, "-") == 0;
-		if (!json_to_stdout)
+		if (json_out)
+			*json_out = stats_to_json(&in);
+		else if (!json_to_stdout)
 			stats_print_report(&in, stdout, o->transitions);
-		if (o->stats_json && !stats_write_json(&in, o->stats_json, error))
+		if (!json_out && o->stats_json && !stats_write_json(&in, o->stats_json, error))
 			status = EXIT_BAD_INPUT;
 	}
 	run_result_clear(&res);
 	checker_free(ck);
+	hotlines_free(hot);
 	kernel_free(k);
 	machine_free(m);
 	wl_info_clear(&info);
 	return status;
+}
+
+/* --protocol a,b,c: the list in *names, o->protocol its first name (so
+ * --config and --set are checked once).  The options that describe one
+ * run are refused with a list. */
+static gboolean split_protocols(RunOptions *o, char ***names, GError **error)
+{
+	if (!o->protocol || !strchr(o->protocol, ','))
+		return TRUE;
+	g_auto(GStrv) list = g_strsplit(o->protocol, ",", -1);
+	for (char **p = list; *p; p++) {
+		if (!**p) {
+			g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+				    "--protocol %s: an empty name in the list", o->protocol);
+			return FALSE;
+		}
+		for (char **q = list; q < p; q++) {
+			if (strcmp(*p, *q) == 0) {
+				g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+					    "--protocol %s: %s is named twice", o->protocol, *p);
+				return FALSE;
+			}
+		}
+	}
+	const char *single = o->dump_config   ? "--dump-config"
+			     : o->events      ? "--events"
+			     : o->hot_lines   ? "--hot-lines"
+			     : o->transitions ? "--transitions"
+					      : NULL;
+	if (single) {
+		g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+			    "%s describes one run; give --protocol one name, not a list", single);
+		return FALSE;
+	}
+	g_free(o->protocol);
+	o->protocol = g_strdup(list[0]);
+	*names = g_steal_pointer(&list);
+	return TRUE;
+}
+
+/* --protocol a,b,c: one run per protocol on a fresh machine, everything
+ * else the same, then the table of `labyrinth compare`.  --stats-json
+ * writes one object keyed by protocol name (compare reads it back). */
+static int run_protocols(RunOptions *o, char **names, const char *path, GError **error)
+{
+	g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func((GDestroyNotify)compare_run_free);
+	g_autoptr(JsonObject) all = json_object_new();
+	for (char **p = names; *p; p++) {
+		g_free(o->protocol);
+		o->protocol = g_strdup(*p);
+		g_auto(Config) cfg = { 0 };
+		config_init(&cfg);
+		JsonNode *node = NULL;
+		int status = build_config(&cfg, o, error) ? simulate(&cfg, o, path, error, &node)
+							  : EXIT_BAD_INPUT;
+		if (status != EXIT_OK) {
+			g_prefix_error(error, "--protocol %s: ", *p);
+			return status;
+		}
+		g_ptr_array_add(runs, compare_run_new(*p, node));
+		json_object_set_member(all, *p, node);
+	}
+	gboolean json_to_stdout = o->stats_json && strcmp(o->stats_json, "-") == 0;
+	if (!json_to_stdout)
+		compare_print_table(runs, FALSE, stdout);
+	if (o->stats_json) {
+		g_autoptr(JsonNode) root = json_node_init_object(json_node_alloc(), all);
+		g_autoptr(JsonGenerator) gen = json_generator_new();
+		json_generator_set_pretty(gen, TRUE);
+		json_generator_set_indent(gen, 1);
+		json_generator_set_root(gen, root);
+		g_autofree char *text = json_generator_to_data(gen, NULL);
+		g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
+		if (!stats_write_file_atomic(o->stats_json, with_nl, strlen(with_nl), error))
+			return EXIT_BAD_INPUT;
+	}
+	return EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)
@@ -206,6 +310,10 @@ int cmd_run(int argc, char **argv)
 		{ "check", 0, 0, G_OPTION_ARG_NONE, &o.check,
 		  "Check the coherence invariants after every access (slower); "
 		  "a violation stops the run with exit status 3", NULL },
+		{ "events", 'e', 0, G_OPTION_ARG_FILENAME, &o.events,
+		  "Write the protocol event trace to FILE (.gz compresses; docs/events.md)", "FILE" },
+		{ "hot-lines", 0, 0, G_OPTION_ARG_INT, &o.hot_lines,
+		  "Report the N lines with the most coherence traffic, and why", "N" },
 		{ "dump-config", 0, 0, G_OPTION_ARG_NONE, &o.dump_config,
 		  "Print the effective configuration as a key file and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, "WORKLOAD" },
@@ -221,8 +329,10 @@ int cmd_run(int argc, char **argv)
 	int status = EXIT_OK;
 	Config cfg;
 	config_init(&cfg);
+	g_auto(GStrv) protocols = NULL; /* --protocol a,b,c */
 
-	if (!g_option_context_parse(ctx, &argc, &argv, &err) || !build_config(&cfg, &o, &err)) {
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) ||
+	    !split_protocols(&o, &protocols, &err) || !build_config(&cfg, &o, &err)) {
 		fprintf(stderr, "labyrinth run: %s\n", err->message);
 		status = EXIT_BAD_INPUT;
 	} else if (o.dump_config) {
@@ -235,8 +345,17 @@ int cmd_run(int argc, char **argv)
 	} else if (!o.args || !o.args[0] || o.args[1]) {
 		fprintf(stderr, "labyrinth run: expected one WORKLOAD file (see labyrinth run --help)\n");
 		status = EXIT_BAD_INPUT;
+	} else if (o.hot_lines < 0) {
+		fprintf(stderr, "labyrinth run: --hot-lines must be 0 or more\n");
+		status = EXIT_BAD_INPUT;
+	} else if (protocols) {
+		status = run_protocols(&o, protocols, o.args[0], &err);
+		if (err)
+			fprintf(stderr, "%s%s\n",
+				status == EXIT_INTERNAL ? "labyrinth: internal error: " : "",
+				err->message);
 	} else {
-		status = simulate(&cfg, &o, o.args[0], &err);
+		status = simulate(&cfg, &o, o.args[0], &err, NULL);
 		if (err)
 			fprintf(stderr, "%s%s\n",
 				status == EXIT_INTERNAL ? "labyrinth: internal error: " : "",
