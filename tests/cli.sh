@@ -228,5 +228,133 @@ wl '%labyrinth-workload 1' '%cores 2' '0 alloc r1 GFP_ATOMIC|__GFP_ZERO' '0 lock
 alloc_json '{"allocator": {"allocs": 2, "frees": 2, "page_locks": {"acquisitions": 1}},
   "cores": [{"lock_acquires": 1}, {"lock_acquires": 0}]}' "$tmp/w.wl"
 
+# Event traces (docs/events.md).  tests/golden/basic.{mesi,msi,dragon}.tsv
+# were worked out by hand from docs/protocols.md and docs/timing.md; runs
+# must give them byte for byte after the first line (which names the
+# workload by the path it was given).
+gold="$top_srcdir/tests/golden"
+for p in mesi msi dragon; do
+	expect 0 "" -- "$bin" run "$gold/basic.wl" -p $p --set cache.size=128 --set cache.assoc=1 \
+		--events "$tmp/e.$p.tsv"
+	tail -n +2 "$tmp/e.$p.tsv" >"$tmp/got"
+	tail -n +2 "$gold/basic.$p.tsv" >"$tmp/want"
+	diff "$tmp/want" "$tmp/got" >"$tmp/diff" && ok || { bad "basic.wl trace under $p"; sed 's/^/    /' "$tmp/diff"; }
+	head -1 "$tmp/e.$p.tsv" | grep -q "^# labyrinth-events 1 protocol=$p mode=timing cores=2 line=64 workload=.*basic.wl$" &&
+		ok || bad "first line of the $p trace"
+done
+# Every protocol, both modes, with a lock: the trace agrees with the JSON
+# (events = accesses, each transaction, transfers, invalidations, memory
+# reads), and timing traces name the same (core, op_index, wl_line) keys.
+trace_json() { # state-0 name; builds the JSON subset a trace implies
+	awk -F'\t' -v absent="$1" 'NR > 2 {
+		n++
+		if ($9 != "-") { k = split($9, t, "+"); for (i = 1; i <= k; i++) bus[t[i]]++ }
+		if ($10 ~ /^c/) xfer++
+		if ($10 == "memory") reads++
+		if ($11 != "-") {
+			k = split($11, ch, " ")
+			for (i = 1; i <= k; i++) {
+				if (ch[i] ~ /@/) continue
+				split(ch[i], a, /[:>]/)
+				if (a[3] == absent && a[2] != absent && a[1] != "c" $2) inval++
+			}
+		}
+	} END {
+		printf "{\"totals\":{\"accesses\":%d,\"c2c_supplied\":%d,\"invalidations_received\":%d},", n, xfer, inval
+		printf "\"bus\":{\"BusRd\":%d,\"BusRdX\":%d,\"BusUpgr\":%d,\"BusUpd\":%d,\"BusInv\":%d,\"Flush\":%d},", \
+			bus["BusRd"], bus["BusRdX"], bus["BusUpgr"], bus["BusUpd"], bus["BusInv"], bus["Flush"]
+		printf "\"memory\":{\"reads\":%d}}\n", reads
+	}'
+}
+printf '%s\n' '%labyrinth-workload 1' '0 lock 0x2000' '0 st 0x1000 1' '0 unlock 0x2000' \
+	'1 lock 0x2000' '1 ld 0x1008' '1 unlock 0x2000' '2 rmw add 0x1010 1' '2 ld 0x1000' >"$tmp/lk.wl"
+for w in "$gold/basic.wl" "$tmp/lk.wl"; do
+	for mode in timing functional; do
+		for p in mesi msi moesi mesif dragon; do # mesi first: the others' keys are checked against it
+			absent=I; [ $p = dragon ] && absent=-
+			"$bin" run "$w" -p $p --mode $mode --set cache.size=128 --set cache.assoc=1 \
+				--events "$tmp/c.tsv.gz" --stats-json "$tmp/c.json" >/dev/null 2>"$tmp/err" ||
+				{ bad "run $w $p $mode"; continue; }
+			gzip -dc "$tmp/c.tsv.gz" >"$tmp/c.tsv"
+			trace_json $absent <"$tmp/c.tsv" >"$tmp/want.json"
+			"$subset" "$tmp/want.json" "$tmp/c.json" >"$tmp/diff" && ok ||
+				{ bad "$w trace and JSON disagree under $p ($mode)"; sed 's/^/    /' "$tmp/diff"; }
+			[ $mode = timing ] || continue
+			awk -F'\t' 'NR > 2 { print $2, $3, $4 }' "$tmp/c.tsv" | sort -u >"$tmp/keys.$p"
+			cmp -s "$tmp/keys.mesi" "$tmp/keys.$p" && ok ||
+				bad "$w: the $p trace has other operations than mesi's"
+		done
+	done
+done
+# A trace is written whole or not at all; a list of protocols takes no trace.
+expect 2 "t.tsv" -- "$bin" run "$gold/basic.wl" --events "$tmp/nodir/t.tsv"
+[ -e "$tmp/nodir" ] && bad "an unwritable trace left something" || ok
+expect 2 "describes one run" -- "$bin" run "$gold/basic.wl" -p mesi,msi --events "$tmp/t.tsv"
+[ -e "$tmp/t.tsv" ] && bad "--events with a list wrote a trace" || ok
+
+# compare --events: MESI against MSI differs where the goldens say (the
+# three operations and the one line of docs/events.md); a trace against
+# itself and MESI against MOESI (which differ only in state names and
+# memory writes here) do not.
+expect 0 "" -- "$bin" compare --events "$gold/basic.mesi.tsv" "$gold/basic.msi.tsv"
+grep -q "^first divergence: core 0, operation 1 (workload line 6), st$" "$tmp/out" && ok || bad "compare --events first divergence"
+grep -q "^  B at cycle 213: BusUpgr, invalidates c1$" "$tmp/out" && ok || bad "compare --events B's side"
+grep -q "^3 of 7 operations differ" "$tmp/out" && ok || bad "compare --events count"
+grep -q "^0x1000  *3 / 4  *1 / 2  *1 / 1$" "$tmp/out" && ok || bad "compare --events line summary"
+grep -c "^0x" "$tmp/out" | grep -q "^1$" && ok || bad "compare --events lists only 0x1000"
+expect 0 "" -- "$bin" compare --events "$tmp/e.mesi.tsv" "$gold/basic.mesi.tsv"
+grep -q "^no divergence: all 7 operations" "$tmp/out" && grep -q "^no line differs" "$tmp/out" && ok || bad "compare --events on equal traces"
+"$bin" run "$gold/basic.wl" -p moesi --set cache.size=128 --set cache.assoc=1 --events "$tmp/e.moesi.tsv" >/dev/null
+expect 0 "" -- "$bin" compare --events "$tmp/e.mesi.tsv" "$tmp/e.moesi.tsv"
+grep -q "^no divergence" "$tmp/out" && ok || bad "mesi and moesi traces of basic.wl"
+expect 2 "two trace files" -- "$bin" compare --events "$gold/basic.mesi.tsv"
+expect 2 "not a labyrinth event trace" -- "$bin" compare --events "$gold/basic.mesi.tsv" "$gold/basic.wl"
+
+# compare on statistics: MESI and MOESI on basic.wl differ in exactly one
+# statistic, the downgrade's memory write (2 writes against 1); identical
+# runs differ in none.
+small="--set cache.size=128 --set cache.assoc=1"
+# shellcheck disable=SC2086 # $small is two options on purpose
+"$bin" run "$gold/basic.wl" -p mesi $small --stats-json "$tmp/m1.json" >/dev/null
+# shellcheck disable=SC2086
+"$bin" run "$gold/basic.wl" -p mesi $small --stats-json "$tmp/m2.json" >/dev/null
+# shellcheck disable=SC2086
+"$bin" run "$gold/basic.wl" -p moesi $small --stats-json "$tmp/o1.json" >/dev/null
+expect 0 "" -- "$bin" compare --diff-only "$tmp/m1.json" "$tmp/o1.json"
+sed 1d "$tmp/out" | awk '{ print $1 }' | tr '\n' ' ' | grep -q "^config.protocol memory.writes $" && ok ||
+	{ bad "compare mesi moesi rows"; sed 's/^/    /' "$tmp/out"; }
+grep -q "^memory.writes  *2  *1 0.50x$" "$tmp/out" && ok || bad "compare memory.writes ratio"
+expect 0 "" -- "$bin" compare -d "$tmp/m1.json" "$tmp/m2.json"
+sed -n 2p "$tmp/out" | grep -q "^(no statistic differs)$" && ok || bad "compare identical runs"
+expect 0 "" -- "$bin" compare "$tmp/m1.json" "$tmp/o1.json"
+grep -q "^totals.accesses  *7  *7 =$" "$tmp/out" && ok || bad "compare shows equal rows without -d"
+# shellcheck disable=SC2086
+expect 0 "" -- "$bin" run "$gold/basic.wl" -p mesi,moesi $small --stats-json "$tmp/k.json"
+grep -q "^memory.writes  *2  *1 0.50x$" "$tmp/out" && ok || bad "run --protocol list table"
+expect 0 "" -- "$bin" compare -d "$tmp/k.json"
+grep -q "^statistic .*k.json:mesi .*k.json:moesi$" "$tmp/out" && grep -q "^memory.writes  *2  *1 0.50x$" "$tmp/out" &&
+	ok || bad "compare reads run --protocol's keyed JSON"
+# shellcheck disable=SC2086
+expect 0 "" -- "$bin" run "$gold/basic.wl" -p mesi,moesi $small --stats-json -
+head -c1 "$tmp/out" | grep -q '{' && ok || bad "--stats-json - with a list is JSON alone"
+expect 2 "No such file" -- "$bin" compare "$tmp/m1.json" "$tmp/missing.json"
+expect 2 "not JSON" -- "$bin" compare "$tmp/m1.json" "$gold/basic.wl"
+expect 2 "at least two runs" -- "$bin" compare "$tmp/m1.json"
+expect 2 "named twice" -- "$bin" run "$gold/basic.wl" -p mesi,mesi
+
+# The contention report names the guilty line and why.
+expect 0 "" -- "$bin" run "$gold/false-sharing.wl" --hot-lines 3
+grep -q "^0x3000  .*  false sharing$" "$tmp/out" && ok || bad "false sharing verdict"
+grep -q "^Hot lines: 1 of 1 lines" "$tmp/out" && ok || bad "false sharing: only 0x3000 has traffic"
+expect 0 "" -- "$bin" run "$gold/false-sharing.wl" --hot-lines 3 --mode functional
+grep -q "^0x3000  *5  *5  *0  *6  false sharing$" "$tmp/out" && ok || bad "false sharing counts"
+grep -q "^    core 1: read words -, wrote 1$" "$tmp/out" && ok || bad "false sharing words"
+expect 0 "" -- "$bin" run "$gold/true-sharing.wl" --hot-lines 3 --mode functional
+grep -q "^0x4000  *5  *5  *0  *6  true sharing$" "$tmp/out" && ok || bad "true sharing verdict"
+expect 0 "" -- "$bin" run "$gold/true-sharing.wl" --hot-lines 1 --stats-json -
+echo '{"hot_lines":[{"line":16384,"verdict":"true sharing","cores":[{"core":0,"read":[0],"written":[0]},{"core":1,"read":[0],"written":[0]}]}]}' >"$tmp/hot.json"
+"$subset" "$tmp/hot.json" "$tmp/out" >"$tmp/diff" && ok || { bad "hot_lines in the JSON"; sed 's/^/    /' "$tmp/diff"; }
+expect 2 "hot-lines" -- "$bin" run "$gold/true-sharing.wl" --hot-lines -1
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

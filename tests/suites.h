@@ -16,5 +16,6 @@ Suite *suite_kernel(void);
 Suite *suite_gen(void);
 Suite *suite_convert(void);
 Suite *suite_timing(void);
+Suite *suite_compare(void);
 
 #endif
