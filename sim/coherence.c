@@ -82,6 +82,12 @@ static inline void set_state(Machine *m, unsigned core, int slot, uint8_t to)
 	if (from == to)
 		return;
 	cache_set_state(c, slot, to);
+	if (m->sf && (from == 0 || to == 0)) {
+		if (from == 0)
+			sf_add(m->sf, cache_tag(c, slot), core);
+		else
+			sf_remove(m->sf, cache_tag(c, slot), core);
+	}
 	g_assert((unsigned)m->out.n_changes < PROTO_MAX_ACTIONS * m->n_cores + 2);
 	m->out.changes[m->out.n_changes++] = (StateChange){ (uint16_t)core, from, to };
 }
@@ -131,13 +137,23 @@ static int bus_issue(Machine *m, unsigned req, int req_slot, BusTxn txn, uint64_
 	int shared = 0, supplier = -1;
 
 	note_txn(m, txn);
+	/* Caches are asked in core order, with or without the snoop filter. */
+	uint64_t holders = m->sf ? sf_holders(m->sf, line_addr) & ~(UINT64_C(1) << req) : 0;
 	for (unsigned j = 0; j < m->n_cores; j++) {
-		if (j == req)
+		if (m->sf) {
+			if (!holders)
+				break;
+			j = (unsigned)__builtin_ctzll(holders);
+			holders &= holders - 1;
+		} else if (j == req) {
 			continue;
+		}
 		Cache *c = m->caches[j];
 		int slot = cache_lookup(c, line_addr);
-		if (slot < 0)
+		if (slot < 0) {
+			g_assert(!m->sf);
 			continue;
+		}
 		int state = cache_state(c, slot);
 		shared = 1;
 		const ProtoTransition *row = row_for(m, state, ev, j);

@@ -18,6 +18,10 @@ Machine *machine_new(const Config *cfg, const Protocol *proto, unsigned n_cores)
 	for (unsigned i = 0; i < n_cores; i++)
 		m->caches[i] = cache_new(cfg->cache_size, cfg->assoc, cfg->line);
 	m->mem = mem_new(cfg->mem_size);
+	/* With a few caches, asking each is as cheap as asking a filter. */
+	if (n_cores >= 8 && n_cores <= SF_MAX_CORES)
+		m->sf = sf_new((uint64_t)n_cores * cache_n_slots(m->caches[0]),
+			       (unsigned)__builtin_ctz(cfg->line));
 	m->cstats = g_new0(CacheStats, n_cores);
 	m->astats = g_new0(CoreAccessStats, n_cores);
 	m->trans_counts = g_new0(uint64_t, (gsize)proto->n_states * PROTO_N_EVENTS);
@@ -28,6 +32,12 @@ Machine *machine_new(const Config *cfg, const Protocol *proto, unsigned n_cores)
 	return m;
 }
 
+void machine_debug_no_snoop_filter(Machine *m)
+{
+	sf_free(m->sf);
+	m->sf = NULL;
+}
+
 void machine_free(Machine *m)
 {
 	if (!m)
@@ -36,6 +46,7 @@ void machine_free(Machine *m)
 		cache_free(m->caches[i]);
 	g_free(m->caches);
 	mem_free(m->mem);
+	sf_free(m->sf);
 	g_free(m->cstats);
 	g_free(m->astats);
 	g_free(m->trans_counts);
@@ -190,14 +201,19 @@ void machine_import_line(Machine *m, uint64_t line_addr, const uint8_t *states,
 		int slot = cache_lookup(c, line_addr);
 		g_assert(states[i] < m->proto->n_states);
 		if (states[i] == 0) {
-			if (slot >= 0)
+			if (slot >= 0) {
 				cache_set_state(c, slot, 0);
+				if (m->sf)
+					sf_remove(m->sf, line_addr, i);
+			}
 			continue;
 		}
 		if (slot < 0) {
 			slot = cache_victim(c, line_addr);
 			g_assert(cache_state(c, slot) == 0); /* the caller left room */
 			cache_set_tag(c, slot, line_addr);
+			if (m->sf)
+				sf_add(m->sf, line_addr, i);
 		}
 		cache_set_state(c, slot, states[i]);
 		memcpy(cache_data(c, slot), &words[(gsize)i * m->line_words], m->line_words * 8);

@@ -80,6 +80,9 @@ typedef struct Machine Machine;
 
 Machine *machine_new(const Config *cfg, const Protocol *proto, unsigned n_cores);
 void machine_free(Machine *m);
+/* For tests: ask every cache on every transaction, as if there were no
+ * snoop filter (call before the first access). */
+void machine_debug_no_snoop_filter(Machine *m);
 
 unsigned machine_n_cores(const Machine *m);
 const Protocol *machine_protocol(const Machine *m);

@@ -4,6 +4,7 @@
 #define LABYRINTH_MACHINE_PRIV_H
 
 #include "machine.h"
+#include "snoopfilter.h"
 
 struct Machine {
 	const Protocol *proto;
@@ -12,6 +13,7 @@ struct Machine {
 	unsigned line_words; /* line / 8 */
 	uint64_t line_mask;  /* ~(line - 1) */
 	Cache **caches;      /* [n_cores] */
+	SnoopFilter *sf;     /* who holds what; NULL for small or very large machines */
 	Memory *mem;
 	CacheStats *cstats;  /* [n_cores] */
 	CoreAccessStats *astats; /* [n_cores] */

@@ -19,6 +19,7 @@ int main(void)
 	srunner_add_suite(sr, suite_convert());
 	srunner_add_suite(sr, suite_timing());
 	srunner_add_suite(sr, suite_sweep());
+	srunner_add_suite(sr, suite_timeline());
 	srunner_add_suite(sr, suite_compare());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -17,6 +17,7 @@ Suite *suite_gen(void);
 Suite *suite_convert(void);
 Suite *suite_timing(void);
 Suite *suite_sweep(void);
+Suite *suite_timeline(void);
 Suite *suite_compare(void);
 
 #endif
