@@ -5,9 +5,20 @@
  */
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "compare.h"
+
+/* The first line names a workload by the path it was run with: the same
+ * file given two ways (./w.wl, w.wl) is told apart only by its name. */
+static gboolean same_workload(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	g_autofree char *ba = g_path_get_basename(a), *bb = g_path_get_basename(b);
+	return strcmp(ba, bb) == 0;
+}
 
 int cmd_compare(int argc, char **argv)
 {
@@ -53,6 +64,12 @@ int cmd_compare(int argc, char **argv)
 		}
 		CompareEvents res;
 		gboolean ok = compare_events(args[0], args[1], &res, &err);
+		if (ok && !same_workload(res.workload[0], res.workload[1]))
+			fprintf(stderr,
+				"labyrinth compare: warning: the traces are of different workloads "
+				"(%s and %s); operations are matched by core and index all the same\n",
+				res.workload[0] ? res.workload[0] : "?",
+				res.workload[1] ? res.workload[1] : "?");
 		if (ok)
 			compare_events_print(&res, (unsigned)top, stdout);
 		compare_events_clear(&res);

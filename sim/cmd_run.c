@@ -217,6 +217,12 @@ static gboolean split_protocols(RunOptions *o, char ***names, GError **error)
 				    "--protocol %s: an empty name in the list", o->protocol);
 			return FALSE;
 		}
+		if (!proto_lookup(*p)) {
+			g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+				    "--protocol %s: unknown protocol '%s' (expected one of %s)",
+				    o->protocol, *p, proto_names());
+			return FALSE;
+		}
 		for (char **q = list; q < p; q++) {
 			if (strcmp(*p, *q) == 0) {
 				g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,

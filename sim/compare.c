@@ -346,7 +346,7 @@ typedef struct {
 	gboolean eof;
 	GString *text; /* the current line, without its newline */
 	uint64_t lineno;
-	char *protocol, *mode;
+	char *protocol, *mode, *workload;
 	unsigned cores;
 	const char *absent; /* the protocol's name of not-present */
 	unsigned core;      /* the pass's core */
@@ -371,6 +371,7 @@ static void reader_free(Reader *r)
 	g_free(r->path);
 	g_free(r->protocol);
 	g_free(r->mode);
+	g_free(r->workload);
 	g_free(r);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Reader, reader_free)
@@ -450,6 +451,9 @@ static Reader *reader_open(const char *path, GError **error)
 		return NULL;
 	}
 	/* "key=value" words; workload= takes the rest of the line. */
+	const char *wl = strstr(r->text->str, " workload=");
+	if (wl)
+		r->workload = g_strdup(wl + strlen(" workload="));
 	g_auto(GStrv) words = g_strsplit(r->text->str + strlen(EVENTS_MAGIC " "), " ", -1);
 	for (char **w = words; *w && !g_str_has_prefix(*w, "workload="); w++) {
 		if (g_str_has_prefix(*w, "protocol="))
@@ -766,6 +770,7 @@ gboolean compare_events(const char *path_a, const char *path_b, CompareEvents *r
 				res->label[s] = g_strdup(paths[s]);
 				res->protocol[s] = g_strdup(rd[s]->protocol);
 				res->mode[s] = g_strdup(rd[s]->mode);
+				res->workload[s] = g_strdup(rd[s]->workload);
 			}
 		}
 		ok = ok && walk_core(&w, rd, c, error);
@@ -792,6 +797,7 @@ void compare_events_clear(CompareEvents *res)
 		g_free(res->label[s]);
 		g_free(res->protocol[s]);
 		g_free(res->mode[s]);
+		g_free(res->workload[s]);
 		g_free(res->what[s]);
 	}
 	g_free(res->op);

@@ -77,7 +77,7 @@ typedef struct {
 } CompareOpRef;
 
 typedef struct {
-	char *label[2], *protocol[2], *mode[2];
+	char *label[2], *protocol[2], *mode[2], *workload[2];
 	uint64_t events[2];
 	uint64_t operations;       /* operations (core, op index) seen in either trace */
 	uint64_t differing;        /* of them, those that differ */

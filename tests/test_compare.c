@@ -177,6 +177,7 @@ START_TEST(test_events_mesi_msi)
 	ck_assert_msg(compare_events(a, b, &res, &err), "%s", err ? err->message : "");
 	ck_assert_str_eq(res.protocol[0], "mesi");
 	ck_assert_str_eq(res.protocol[1], "msi");
+	ck_assert_str_eq(res.workload[0], "tests/golden/basic.wl");
 	ck_assert_uint_eq(res.events[0], 7);
 	ck_assert_uint_eq(res.events[1], 7);
 	ck_assert_uint_eq(res.operations, 7);
