@@ -19,6 +19,8 @@ static const Subcommand subcommands[] = {
 	{ "verify", cmd_verify, "check the protocols: random workloads, or every reachable state" },
 	{ "gen", cmd_gen, "write a synthetic workload: a named sharing pattern" },
 	{ "convert", cmd_convert, "import traces: Dinero din, cs4223, valgrind lackey, tid" },
+	{ "sweep", cmd_sweep, "run a grid of configurations in parallel; DIR/sweep.csv" },
+	{ "plot", cmd_plot, "gnuplot figures from a sweep, or from a timing run's timeline" },
 };
 
 static void usage(FILE *out)
