@@ -23,6 +23,9 @@
 #    and core 1 reads core 0's old data (1 at r1+0x0).
 #  - the default policy pcp keeps the freed page on core 0's per-CPU list,
 #    so core 1 gets another page and its claim invalidates nothing.
+#  - in timing mode core 1's ten compute cycles are over long before core
+#    0 frees, so it allocates first and gets another page: the scenario
+#    needs the turn order of functional mode.
 0 alloc r1 GFP_KERNEL
 0 st r1+0x0 1
 0 st r1+0x40 2

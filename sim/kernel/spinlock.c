@@ -72,6 +72,9 @@ KStep kz_unlock(Kernel *k, KCore *kc)
 	else
 		STORE(lock + KL_LOCK_NEXT, 0, "zone_unlock");
 	k->st.lock_hold_cycles += kc->now - kc->hold_from;
-	k->lock_owner = -1;
+	/* In timing mode the store reaches the cache before this core hears
+	 * it completed, and another core may have taken the lock meanwhile. */
+	if (k->lock_owner == (int)kc->id)
+		k->lock_owner = -1;
 	KM_END(f);
 }
