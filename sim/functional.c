@@ -27,6 +27,8 @@
 #include <inttypes.h>
 
 #include "functional.h"
+#include "kcall.h"
+#include "opstream.h"
 #include "progress.h"
 #include "regfile.h"
 
@@ -40,7 +42,6 @@ typedef enum {
 } StepResult;
 
 typedef struct {
-	WlCursor *cur; /* rounds schedule only */
 	WlOp op;       /* the next operation to run */
 	int has_op;
 	CoreStatus status;
@@ -50,6 +51,7 @@ typedef struct {
 
 typedef struct {
 	Machine *m;
+	OpStreams *ops; /* rounds schedule only */
 	Kernel *k; /* NULL when the workload does not use the allocator */
 	RegFile *regs;
 	WlFile *wl;
@@ -64,7 +66,7 @@ typedef struct {
 static gboolean fetch(Run *r, unsigned c, GError **error)
 {
 	CoreCtx *cc = &r->cores[c];
-	int got = wl_cursor_next(cc->cur, &cc->op, error);
+	int got = opstreams_next(r->ops, c, &cc->op, error);
 	if (got < 0)
 		return FALSE;
 	cc->has_op = got;
@@ -103,60 +105,17 @@ static gboolean check_load(Run *r, const WlOp *op, uint64_t addr, uint64_t loade
 /* Starts the kernel call of op on core c. */
 static gboolean kernel_begin(Run *r, unsigned c, const WlOp *op, GError **error)
 {
-	Kernel *k = r->k;
-	uint64_t page = regfile_page(r->regs, c, op->reg);
-	g_autoptr(GError) e = NULL;
-
-	switch (op->kind) {
-	case WL_OP_ALLOC:
-		if (page)
-			kernel_note_leak(k, c, page);
-		kernel_begin_alloc(k, c, op->gfp, op->order, r->now);
-		return TRUE;
-	case WL_OP_FREE:
-		if (!regfile_held(r->regs, c, op->reg, &e)) {
-			g_set_error(error, KERNEL_ERROR, KERNEL_ERROR_BAD_FREE, "free r%u: %s",
-				    op->reg, e->message);
-			return FALSE;
-		}
-		return kernel_begin_free(k, c, page, r->now, error);
-	case WL_OP_LOCK_PAGE:
-		r->cores[c].addr = page;
-		return regfile_held(r->regs, c, op->reg, error) &&
-		       kernel_begin_lock_page(k, c, page, r->now, error);
-	case WL_OP_UNLOCK_PAGE:
-		return regfile_held(r->regs, c, op->reg, error) &&
-		       kernel_begin_unlock_page(k, c, page, r->now, error);
-	default:
-		g_assert_not_reached();
-	}
+	if (op->kind == WL_OP_LOCK_PAGE)
+		r->cores[c].addr = regfile_page(r->regs, c, op->reg);
+	return kcall_begin(r->k, r->regs, c, op, r->now, error);
 }
 
 /* What a completed kernel call leaves in the registers and lock tables. */
 static void kernel_finish(Run *r, unsigned c, const WlOp *op)
 {
-	uint64_t page = regfile_page(r->regs, c, op->reg);
-
-	switch (op->kind) {
-	case WL_OP_ALLOC: {
-		uint64_t got = kernel_result(r->k, c);
-		regfile_set(r->regs, c, op->reg, got, got ? op->order : 0, op->line);
-		break;
-	}
-	case WL_OP_FREE:
-		regfile_clear(r->regs, c, op->reg, op->line);
-		break;
-	case WL_OP_LOCK_PAGE:
+	if (op->kind == WL_OP_LOCK_PAGE)
 		r->res->cores[c].lock_acquires++;
-		g_hash_table_insert(r->page_lock_holders, GSIZE_TO_POINTER(page),
-				    GUINT_TO_POINTER(c + 1));
-		break;
-	case WL_OP_UNLOCK_PAGE:
-		g_hash_table_remove(r->page_lock_holders, GSIZE_TO_POINTER(page));
-		break;
-	default:
-		g_assert_not_reached();
-	}
+	kcall_finish(r->k, r->regs, r->page_lock_holders, c, op);
 }
 
 /* One turn of a kernel call: its accesses until it is done, spins on a
@@ -180,7 +139,9 @@ static gboolean kernel_turn(Run *r, unsigned c, const WlOp *op, StepResult *resu
 		KAccess acc;
 		switch (kernel_next(r->k, c, &acc)) {
 		case KSTEP_ACCESS: {
+			r->res->where[c].kstep = acc.step;
 			uint64_t v = kernel_perform(r->m, c, &acc);
+			r->res->where[c].kstep = NULL;
 			if (!kernel_complete(r->k, c, v, r->now, error))
 				return at_line(r, op, error);
 			break;
@@ -203,6 +164,14 @@ static gboolean kernel_turn(Run *r, unsigned c, const WlOp *op, StepResult *resu
 /* Runs one turn of op on core c. */
 static gboolean step(Run *r, unsigned c, const WlOp *op, StepResult *result, GError **error)
 {
+	/* Observers (event trace, timeline) read where the core is. */
+	CoreWhere *w = &r->res->where[c];
+	w->cycle = r->now;
+	w->op_index = r->res->cores[c].operations;
+	w->line = op->line;
+	w->op_kind = op->kind;
+	w->kstep = NULL;
+
 	Machine *m = r->m;
 	uint64_t addr;
 	*result = STEP_DONE;
@@ -337,8 +306,10 @@ static gboolean run_rounds(Run *r, Progress *prog, GError **error)
 {
 	RunResult *res = r->res;
 	unsigned active = 0;
+	if (!(r->ops = opstreams_new(r->wl, r->n, error)))
+		return FALSE;
 	for (unsigned c = 0; c < r->n; c++) {
-		if (!(r->cores[c].cur = wl_cursor_new(r->wl, (int)c, error)) || !fetch(r, c, error))
+		if (!fetch(r, c, error))
 			return FALSE;
 		r->cores[c].status = r->cores[c].has_op ? CORE_READY : CORE_DONE;
 		active += r->cores[c].has_op;
@@ -469,8 +440,7 @@ gboolean functional_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *
 	gboolean ok = schedule == SCHED_FILE ? run_file_order(&r, prog, error)
 					     : run_rounds(&r, prog, error);
 	progress_free(prog);
-	for (unsigned c = 0; c < r.n; c++)
-		wl_cursor_free(r.cores[c].cur);
+	opstreams_free(r.ops);
 	g_free(r.cores);
 	regfile_free(r.regs);
 	g_hash_table_destroy(r.lock_holders);
