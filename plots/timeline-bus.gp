@@ -59,6 +59,8 @@ if (frees == 0) {
 	unset ytics
 	plot data index 0 using 1:(NaN) notitle
 } else {
+	# Not from 0: the dips are what matters.
+	set autoscale y
 	plot data index 0 using 1:6 with steps lw 1.5 lc rgb '#9467bd' notitle
 }
 unset multiplot

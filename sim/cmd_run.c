@@ -22,6 +22,7 @@
 #include "layout.h"
 #include "machine.h"
 #include "stats.h"
+#include "timeline.h"
 #include "timing.h"
 #include "workload.h"
 
@@ -33,6 +34,7 @@ typedef struct {
 	gboolean check; /* --check: the invariant checker watches every access */
 	char *events;   /* --events FILE: the protocol event trace */
 	int hot_lines;  /* --hot-lines N: the contention report's top N, 0 for none */
+	char *timeline; /* --timeline FILE: the run over time (timeline.h) */
 	char **args;
 } RunOptions;
 
@@ -45,6 +47,7 @@ static void run_options_clear(RunOptions *o)
 	g_free(o->config_file);
 	g_free(o->stats_json);
 	g_free(o->events);
+	g_free(o->timeline);
 	g_strfreev(o->sets);
 	g_strfreev(o->args);
 }
@@ -157,6 +160,12 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 	run_result_init(&res, info.cores);
 	/* The event trace and the contention report watch every access. */
 	HotLines *hot = o->hot_lines > 0 ? hotlines_new(m) : NULL;
+	/* So does the timeline; timing mode also tells it the bus and free pages. */
+	Timeline *tl = o->timeline ? timeline_new(o->timeline, info.cores, 1) : NULL;
+	if (tl) {
+		timeline_attach(tl, m, &res);
+		res.timeline = tl;
+	}
 	EventTrace *trace = NULL;
 	gboolean traced =
 		!o->events || (trace = events_new(o->events, m, res.where, path, cfg, error));
@@ -193,7 +202,10 @@ static int simulate(Config *cfg, const RunOptions *o, const char *path, GError *
 			stats_print_report(&in, stdout, o->transitions);
 		if (!json_out && o->stats_json && !stats_write_json(&in, o->stats_json, error))
 			status = EXIT_BAD_INPUT;
+		if (tl && status == EXIT_OK && !timeline_write(tl, res.cycles, error))
+			status = EXIT_BAD_INPUT;
 	}
+	timeline_free(tl);
 	run_result_clear(&res);
 	checker_free(ck);
 	hotlines_free(hot);
@@ -234,6 +246,7 @@ static gboolean split_protocols(RunOptions *o, char ***names, GError **error)
 	const char *single = o->dump_config   ? "--dump-config"
 			     : o->events      ? "--events"
 			     : o->hot_lines   ? "--hot-lines"
+			     : o->timeline    ? "--timeline"
 			     : o->transitions ? "--transitions"
 					      : NULL;
 	if (single) {
@@ -320,6 +333,10 @@ int cmd_run(int argc, char **argv)
 		  "Write the protocol event trace to FILE (.gz compresses; docs/events.md)", "FILE" },
 		{ "hot-lines", 0, 0, G_OPTION_ARG_INT, &o.hot_lines,
 		  "Report the N lines with the most coherence traffic, and why", "N" },
+		{ "timeline", 0, 0, G_OPTION_ARG_FILENAME, &o.timeline,
+		  "Timing mode: write the bus, coherence traffic and free pages over time to "
+		  "FILE (labyrinth plot --timeline FILE draws them)",
+		  "FILE" },
 		{ "dump-config", 0, 0, G_OPTION_ARG_NONE, &o.dump_config,
 		  "Print the effective configuration as a key file and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.args, NULL, "WORKLOAD" },
@@ -353,6 +370,9 @@ int cmd_run(int argc, char **argv)
 		status = EXIT_BAD_INPUT;
 	} else if (o.hot_lines < 0) {
 		fprintf(stderr, "labyrinth run: --hot-lines must be 0 or more\n");
+		status = EXIT_BAD_INPUT;
+	} else if (o.timeline && cfg.mode != MODE_TIMING) {
+		fprintf(stderr, "labyrinth run: --timeline needs timing mode (--mode timing)\n");
 		status = EXIT_BAD_INPUT;
 	} else if (protocols) {
 		status = run_protocols(&o, protocols, o.args[0], &err);

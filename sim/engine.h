@@ -42,6 +42,8 @@ typedef struct {
 	unsigned n_cores;
 	TimingStats *timing;   /* timing mode only */
 	CoreWhere *where;      /* [n_cores] */
+	struct Timeline *timeline; /* NULL, or where timing mode reports the bus and
+				    * free pages over time (timeline.h); not owned */
 } RunResult;
 
 void run_result_init(RunResult *r, unsigned n_cores);

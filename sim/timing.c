@@ -32,6 +32,7 @@
 #include "kcall.h"
 #include "opstream.h"
 #include "progress.h"
+#include "timeline.h"
 #include "timing.h"
 
 enum { EV_CORE, EV_BUS };
@@ -198,6 +199,14 @@ static void issue_kernel(Timing *t, unsigned c, const KAccess *acc, uint64_t now
 	schedule_arbitration(t, tag_checked);
 }
 
+/* For the timeline: the allocator's free pages (buddy and per-CPU lists). */
+static void note_free_pages(Timing *t, uint64_t now)
+{
+	KZoneInfo zi;
+	kernel_zone_info(t->k, &zi);
+	timeline_free_pages(t->res->timeline, now, zi.buddy_pages + zi.pcp_pages);
+}
+
 /* The arbiter at cycle now: grant the bus, run the access, hold the bus. */
 static void arbitrate(Timing *t, uint64_t now)
 {
@@ -210,6 +219,8 @@ static void arbitrate(Timing *t, uint64_t now)
 		const AccessOutcome *out = machine_last_outcome(t->m);
 		uint64_t held = bus_occupy(t->bus, out, now);
 		uint64_t done = now + held;
+		if (t->res->timeline)
+			timeline_bus_busy(t->res->timeline, now, done);
 		if (out->source != SRC_NONE)
 			hist_add(out->source == SRC_CACHE ? t->ts->miss_latency_c2c
 							  : t->ts->miss_latency_mem,
@@ -429,6 +440,9 @@ static int kernel_continue(Timing *t, unsigned c, uint64_t now)
 		case KSTEP_DONE:
 			set_spinning(t, core, 0);
 			kcall_finish(t->k, t->regs, t->page_lock_holders, c, &core->op);
+			if (t->res->timeline &&
+			    (core->op.kind == WL_OP_ALLOC || core->op.kind == WL_OP_FREE))
+				note_free_pages(t, now);
 			if (core->op.kind == WL_OP_LOCK_PAGE) {
 				t->res->cores[c].lock_acquires++;
 				t->res->cores[c].lock_wait_cycles += now - core->lock_start;
@@ -632,6 +646,8 @@ gboolean timing_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *info
 	};
 	g_assert(result->n_cores == t.n && info->cores == t.n);
 	result->timing = t.ts = timing_stats_new();
+	if (k && result->timeline)
+		note_free_pages(&t, 0);
 	t.cores = g_new0(Core, t.n);
 	Progress *prog = progress_new("operations", info->operations);
 

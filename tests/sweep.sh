@@ -4,8 +4,8 @@
 # give the same CSV; resuming runs only what is missing; a failed point is
 # reported and does not stop the others; --emit-jobs run through GNU
 # parallel (and one Slurm task by hand) then --collect gives the local CSV;
-# every figure is a real PNG.  Without gnuplot the plot checks are skipped
-# and the script exits 77 after the rest.
+# every figure, and those of a run --timeline, is a real PNG.  Without
+# gnuplot the plot checks are skipped and the script exits 77 after the rest.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -148,22 +148,11 @@ grep -q '<svg' "$tmp/a/alloc-latency.svg" && ok || bad "svg output"
 	"$top_srcdir/plots/alloc-latency.gp") && is_png "$tmp/own.png" && ok || bad "a script on its own"
 
 # A timing run's timeline: bus utilization, free pages, the hot-line heat map.
-if "$bin" run --help | grep -q -- --timeline; then
-	"$bin" gen alloc-storm --cores 4 --ops 160 --seed 1 -o "$tmp/t.wl" 2>/dev/null
-	expect 0 "" -- "$bin" run "$tmp/t.wl" --timeline "$tmp/t.timeline"
-else
-	echo "note: this labyrinth run has no --timeline yet; plotting a timeline written here"
-	{
-		printf '# start_cycle\tbus_busy_cycles\tbus_utilization\tbus_transactions\tinvalidations\tfree_pages\n'
-		for k in 0 1 2 3 4 5 6 7; do
-			printf '%d\t%d\t0.%d000\t%d\t%d\t%d\n' $((k * 10)) $k $k $((k + 2)) $k $((100 - k))
-		done
-		printf '\n\n# rank\tline\tcore\ttransactions\tinvalidations\n'
-		for r in 0 1; do for c in 0 1; do
-			printf '%d\t0x%x\t%d\t%d\t%d\n' $r $((4096 + 64 * r)) $c $((5 - r + c)) $c
-		done; done
-	} >"$tmp/t.timeline"
-fi
+"$bin" gen alloc-storm --cores 4 --ops 160 --seed 1 -o "$tmp/t.wl" 2>/dev/null
+expect 0 "" -- "$bin" run "$tmp/t.wl" --timeline "$tmp/t.timeline"
+grep -q '^0	[0-9]*	[0-9.]*	[0-9]*	[0-9]*	[0-9][0-9]*$' "$tmp/t.timeline" &&
+	ok || bad "the timeline's first bucket has no free pages"
+expect 2 "needs timing mode" -- "$bin" run "$tmp/t.wl" --mode functional --timeline "$tmp/x"
 expect 0 "2 figures" -- "$bin" plot --timeline "$tmp/t.timeline"
 for f in timeline-bus timeline-heat; do
 	is_png "$tmp/$f.png" && ok || bad "$f.png is not a PNG"
