@@ -17,6 +17,7 @@
 #               sweep lists the points of a line together, cores fastest
 #   has(c)      1 if column c of the current row is not empty
 #   per(a, b)   a / b, undefined (not drawn) when b is 0 or empty
+#   logper(a, b) the same, undefined also when a is 0 (for log axes)
 #   when(c, v)  v if c, else undefined
 #   nodata(msg) a command drawing an empty frame that says msg: eval it
 #   colour(k)   line k's line style
@@ -71,6 +72,8 @@ first(k) = (k - 1) * nc
 last(k) = k * nc - 1
 has(c) = strcol(c) ne '' ? 1 : 0
 per(a, b) = (b > 0) ? a / b : NaN
+# The same, undefined when not positive too (for a log axis).
+logper(a, b) = (b > 0 && a > 0) ? a / b : NaN
 when(cond, v) = cond ? v : NaN
 nodata(msg) = sprintf("set label 1 '%s' at graph 0.5, 0.5 center; unset key; " . \
 	"unset logscale; unset xtics; unset ytics; unset grid; " . \

@@ -11,6 +11,10 @@ load dirname(ARG0) . 'common.gp'
 
 set title sprintf('Lock wait per acquisition: %s', wl)
 set ylabel 'wait per acquisition (cycles)'
+# Latency grows by orders of magnitude with cores: a log scale, 1k = 1000.
+set logscale y 10
+set yrange [*:*]
+set format y '%.0s%c'
 stats data using (has('lock_acquires') && column('lock_acquires') > 0) nooutput
 user_locks = STATS_sum > 0
 stats data using (has('alloc_lock_acquisitions') && column('alloc_lock_acquisitions') > 0) nooutput
@@ -20,10 +24,10 @@ if (!user_locks && !zone_lock) {
 } else {
 	# A kind of lock no point took draws nothing (every value undefined).
 	plot for [k = 1:nseries] data every ::first(k)::last(k) \
-		using 'cores':(user_locks ? per(column('lock_wait_cycles'), column('lock_acquires')) : NaN) \
+		using 'cores':(user_locks ? logper(column('lock_wait_cycles'), column('lock_acquires')) : NaN) \
 		with linespoints ls colour(k) title series(k), \
 	     for [k = 1:nseries] data every ::first(k)::last(k) \
-		using 'cores':(zone_lock ? per(column('alloc_lock_wait_cycles'), \
+		using 'cores':(zone_lock ? logper(column('alloc_lock_wait_cycles'), \
 						column('alloc_lock_acquisitions')) : NaN) \
 		with linespoints ls colour(k) dt 2 notitle, \
 	     keyentry with lines lc 'black' lw 2 title (user_locks ? 'workload locks' : ''), \

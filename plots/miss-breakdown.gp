@@ -31,7 +31,8 @@ upto(p) = p < 1 ? 0 : share(word(parts, p)) + upto(p - 1)
 x(k) = (k - 1) * (nc + 1) + column(0)
 
 set xrange [-1 : nseries * (nc + 1) - 1]
-set key tmargin center horizontal invert
+# Above the plot, which needs the width; in the stack's order, top first.
+set key tmargin center horizontal
 # Group names under the core counts; slanted when the groups are narrow.
 if (nc >= 3) {
 	do for [k = 1:nseries] {
