@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, suite_gen());
 	srunner_add_suite(sr, suite_convert());
 	srunner_add_suite(sr, suite_timing());
+	srunner_add_suite(sr, suite_opstream());
 	srunner_add_suite(sr, suite_sweep());
 	srunner_add_suite(sr, suite_timeline());
 	srunner_add_suite(sr, suite_compare());

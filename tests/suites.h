@@ -16,6 +16,7 @@ Suite *suite_kernel(void);
 Suite *suite_gen(void);
 Suite *suite_convert(void);
 Suite *suite_timing(void);
+Suite *suite_opstream(void);
 Suite *suite_sweep(void);
 Suite *suite_timeline(void);
 Suite *suite_compare(void);
