@@ -387,13 +387,12 @@ static gboolean run_rounds(Run *r, Progress *prog, GError **error)
 
 static gboolean run_file_order(Run *r, Progress *prog, GError **error)
 {
-	g_autoptr(WlCursor) cur = wl_cursor_new(r->wl, -1, error);
-	if (!cur)
+	if (!(r->ops = opstreams_new(r->wl, r->n, error)))
 		return FALSE;
 	RunResult *res = r->res;
 	WlOp op;
 	int got;
-	while ((got = wl_cursor_next(cur, &op, error)) > 0) {
+	while ((got = opstreams_next_any(r->ops, &op, error)) > 0) {
 		StepResult sr;
 		r->now = res->operations + 1;
 		if (!step(r, op.core, &op, &sr, error))

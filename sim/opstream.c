@@ -22,12 +22,89 @@ typedef struct {
 	uint64_t write_off;   /* in operations */
 } CoreQueue;
 
+/* The shared cursor runs in a thread of its own, one batch of operations
+ * ahead, so that parsing the file overlaps simulating it.  Batches cycle
+ * between two queues: empty ones to the reader, full ones to the engine.
+ * The sequence of operations is the file's whatever the timing of the two
+ * threads, so results do not depend on it. */
+#define BATCH_OPS 4096
+#define N_BATCHES 4
+
+typedef struct {
+	WlOp ops[BATCH_OPS];
+	unsigned n;
+	gboolean end;  /* the file ends after these */
+	GError *error; /* reading failed after these */
+} Batch;
+
 struct OpStreams {
 	unsigned n;
-	WlCursor *shared; /* NULL once at the end of the file */
 	CoreQueue *q;
 	uint64_t spilled;
+	/* the reader thread and its batches */
+	WlCursor *shared;
+	GThread *reader;
+	GAsyncQueue *empty, *full;
+	gint stop;
+	Batch *cur;    /* the batch being consumed, or NULL */
+	unsigned next; /* its next operation */
+	gboolean ended;
+	Batch *batches[N_BATCHES];
 };
+
+static gpointer reader_main(gpointer data)
+{
+	OpStreams *s = data;
+	for (;;) {
+		Batch *b = g_async_queue_pop(s->empty);
+		if (g_atomic_int_get(&s->stop))
+			break;
+		b->n = 0;
+		b->end = FALSE;
+		while (b->n < BATCH_OPS) {
+			int got = wl_cursor_next(s->shared, &b->ops[b->n], &b->error);
+			if (got <= 0) {
+				b->end = TRUE;
+				break;
+			}
+			b->n++;
+		}
+		gboolean last = b->end;
+		g_async_queue_push(s->full, b);
+		if (last)
+			break;
+	}
+	return NULL;
+}
+
+/* The next operation of the file, in file order: 1, 0 at the end, -1. */
+static int shared_next(OpStreams *s, WlOp *op, GError **error)
+{
+	for (;;) {
+		if (s->cur && s->next < s->cur->n) {
+			*op = s->cur->ops[s->next++];
+			return 1;
+		}
+		if (s->cur) {
+			Batch *b = s->cur;
+			s->cur = NULL;
+			if (b->error) {
+				g_propagate_error(error, b->error);
+				b->error = NULL;
+				s->ended = TRUE;
+				g_async_queue_push(s->empty, b);
+				return -1;
+			}
+			if (b->end)
+				s->ended = TRUE;
+			g_async_queue_push(s->empty, b);
+		}
+		if (s->ended)
+			return 0;
+		s->cur = g_async_queue_pop(s->full);
+		s->next = 0;
+	}
+}
 
 OpStreams *opstreams_new(WlFile *wl, unsigned n_cores, GError **error)
 {
@@ -42,6 +119,13 @@ OpStreams *opstreams_new(WlFile *wl, unsigned n_cores, GError **error)
 		s->q[c].ring = g_new(WlOp, OPSTREAM_RING);
 		s->q[c].fd = -1;
 	}
+	s->empty = g_async_queue_new();
+	s->full = g_async_queue_new();
+	for (unsigned i = 0; i < N_BATCHES; i++) {
+		s->batches[i] = g_new0(Batch, 1);
+		g_async_queue_push(s->empty, s->batches[i]);
+	}
+	s->reader = g_thread_new("labyrinth-reader", reader_main, s);
 	return s;
 }
 
@@ -49,6 +133,16 @@ void opstreams_free(OpStreams *s)
 {
 	if (!s)
 		return;
+	/* Stop the reader: it waits for an empty batch, or has finished. */
+	g_atomic_int_set(&s->stop, 1);
+	g_async_queue_push(s->empty, s->batches[0]); /* any pointer wakes it */
+	g_thread_join(s->reader);
+	for (unsigned i = 0; i < N_BATCHES; i++) {
+		g_clear_error(&s->batches[i]->error);
+		g_free(s->batches[i]);
+	}
+	g_async_queue_unref(s->empty);
+	g_async_queue_unref(s->full);
 	for (unsigned c = 0; c < s->n; c++) {
 		g_free(s->q[c].ring);
 		g_free(s->q[c].wbuf);
@@ -151,22 +245,21 @@ static gboolean refill(CoreQueue *q, GError **error)
  * queueing the others' on the way. */
 static int read_shared(OpStreams *s, unsigned want, WlOp *op, GError **error)
 {
-	while (s->shared) {
-		int got = wl_cursor_next(s->shared, op, error);
-		if (got < 0)
-			return -1;
-		if (got == 0) {
-			wl_cursor_free(s->shared);
-			s->shared = NULL;
-			break;
-		}
+	for (;;) {
+		int got = shared_next(s, op, error);
+		if (got <= 0)
+			return got;
 		g_assert(op->core < s->n);
 		if (op->core == want)
 			return 1;
 		if (!push(s, &s->q[op->core], op, error))
 			return -1;
 	}
-	return 0;
+}
+
+int opstreams_next_any(OpStreams *s, WlOp *op, GError **error)
+{
+	return shared_next(s, op, error);
 }
 
 int opstreams_next(OpStreams *s, unsigned core, WlOp *op, GError **error)

@@ -11,7 +11,8 @@
  * most OPSTREAM_RING operations in memory and spills the rest, in order,
  * to an unlinked temporary file that it reads back in batches.  Memory
  * stays bounded; disk holds 48 bytes per operation of drift, only while
- * the drift lasts. */
+ * the drift lasts.  The file is parsed in a thread of its own, a few
+ * thousand operations ahead of the simulation. */
 #ifndef LABYRINTH_OPSTREAM_H
 #define LABYRINTH_OPSTREAM_H
 
@@ -26,6 +27,9 @@ OpStreams *opstreams_new(WlFile *wl, unsigned n_cores, GError **error);
 void opstreams_free(OpStreams *s);
 /* 1: *op is core's next operation; 0: core has no more; -1: *error. */
 int opstreams_next(OpStreams *s, unsigned core, WlOp *op, GError **error);
+/* The next operation of any core, in file order (--schedule file).  Do
+ * not mix with opstreams_next() on the same OpStreams. */
+int opstreams_next_any(OpStreams *s, WlOp *op, GError **error);
 /* Operations spilled to disk so far, all cores (for tests and reports). */
 uint64_t opstreams_spilled(const OpStreams *s);
 
