@@ -79,6 +79,21 @@ typedef struct {
 	GHashTable *listed_survivors; /* descriptions from equivalents[] that survived */
 } Tally;
 
+/* Per class of mutant, over all protocols: made, caught, equivalent. */
+static const char *const classes[] = { "next", "no-inv", "no-supply", "no-wb", "no-update",
+				       "no-bus", "no-zero", "missing" };
+static unsigned class_made[G_N_ELEMENTS(classes)], class_caught[G_N_ELEMENTS(classes)],
+	class_equiv[G_N_ELEMENTS(classes)];
+
+static gsize class_of(const char *desc)
+{
+	const char *what = strstr(desc, ": ") + 2;
+	for (gsize i = 0; i < G_N_ELEMENTS(classes); i++)
+		if (g_str_has_prefix(what, classes[i]))
+			return i;
+	g_error("mutation: no class for '%s'", desc);
+}
+
 /* What the verifiers say about one mutant: 'x' exhaustive, 'r' random, 0 none. */
 static char judge(const Protocol *p, char **why)
 {
@@ -113,7 +128,10 @@ static void try_mutant(Tally *t, const Protocol *base, const Mutant *mu, int s, 
 {
 	g_autofree char *why = NULL;
 	char by = judge(&mu->proto, &why);
+	gsize cls = class_of(desc);
 	t->made++;
+	class_made[cls]++;
+	class_caught[cls] += by != 0;
 	const char *reason = equivalent_reason(base, s, e, desc);
 	if (by == 'x')
 		t->by_exhaustive++;
@@ -124,6 +142,7 @@ static void try_mutant(Tally *t, const Protocol *base, const Mutant *mu, int s, 
 		t->unexplained++;
 	} else if (!by && reason) {
 		t->equivalent++;
+		class_equiv[cls]++;
 		g_hash_table_add(t->listed_survivors, (gpointer)desc);
 		if (verbose)
 			printf("  survivor (equivalent): %s: %s\n", desc, reason);
@@ -266,6 +285,9 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	for (gsize i = 0; i < G_N_ELEMENTS(classes); i++)
+		printf("class %-9s %4u mutants, %4u caught, %3u equivalent\n", classes[i],
+		       class_made[i], class_caught[i], class_equiv[i]);
 	unsigned caught = all.by_exhaustive + all.by_random;
 	printf("all: %u mutants, %u caught, %u equivalent, %u unexplained\n", all.made, caught,
 	       all.equivalent, all.unexplained);
