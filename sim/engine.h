@@ -7,6 +7,9 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "machine.h"
+#include "workload.h"
+
 typedef struct {
 	uint64_t cycles;       /* when the core finished (turns in functional mode) */
 	uint64_t operations;   /* workload lines completed */
@@ -45,6 +48,19 @@ typedef struct {
 	struct Timeline *timeline; /* NULL, or where timing mode reports the bus and
 				    * free pages over time (timeline.h); not owned */
 } RunResult;
+
+/* The one access of an ld, st, rmw or unlock, as machine_access() takes
+ * it.  A st without a value stores its own line number: unique to that
+ * store, so later =V checks stay meaningful (docs/design.md). */
+typedef struct {
+	AccessKind kind;
+	uint64_t a, b;
+} OpAccess;
+OpAccess engine_op_access(const WlOp *op);
+/* An ld's =V check: FALSE with SIM_ERROR_CHECK and the message of
+ * workload-format.md, "PATH:LINE: core C ld ADDR expected V, loaded W". */
+gboolean engine_check_load(const char *path, const WlOp *op, unsigned core, uint64_t addr,
+			   uint64_t loaded, GError **error);
 
 void run_result_init(RunResult *r, unsigned n_cores);
 void run_result_clear(RunResult *r);

@@ -91,17 +91,6 @@ static gboolean op_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
 	return at_line(r, op, error);
 }
 
-static gboolean check_load(Run *r, const WlOp *op, uint64_t addr, uint64_t loaded,
-			   GError **error)
-{
-	if (!op->has_expect || loaded == op->expect)
-		return TRUE;
-	g_set_error(error, SIM_ERROR, SIM_ERROR_CHECK,
-		    "%s:%" PRIu32 ": core %u ld 0x%" PRIx64 " expected %" PRIu64 ", loaded %" PRIu64,
-		    wl_path(r->wl), op->line, op->core, addr, op->expect, loaded);
-	return FALSE;
-}
-
 /* Starts the kernel call of op on core c. */
 static gboolean kernel_begin(Run *r, unsigned c, const WlOp *op, GError **error)
 {
@@ -177,24 +166,14 @@ static gboolean step(Run *r, unsigned c, const WlOp *op, StepResult *result, GEr
 	*result = STEP_DONE;
 	switch ((WlOpKind)op->kind) {
 	case WL_OP_LD:
-		return op_addr(r, op, &addr, error) &&
-		       check_load(r, op, addr, machine_access(m, c, ACC_LOAD, addr, 0, 0), error);
 	case WL_OP_ST:
-		if (!op_addr(r, op, &addr, error))
-			return FALSE;
-		/* Without a value, a store writes its own line number: unique to
-		 * that store, so later =V checks stay meaningful. */
-		machine_access(m, c, ACC_STORE, addr, op->has_value ? op->value : op->line, 0);
-		return TRUE;
 	case WL_OP_RMW: {
-		static const AccessKind kinds[] = {
-			[WL_RMW_ADD] = ACC_RMW_ADD, [WL_RMW_XCHG] = ACC_RMW_XCHG,
-			[WL_RMW_CAS] = ACC_RMW_CAS,
-		};
 		if (!op_addr(r, op, &addr, error))
 			return FALSE;
-		machine_access(m, c, kinds[op->rmw], addr, op->value, op->value2);
-		return TRUE;
+		OpAccess acc = engine_op_access(op);
+		uint64_t v = machine_access(m, c, acc.kind, addr, acc.a, acc.b);
+		return op->kind != WL_OP_LD ||
+		       engine_check_load(wl_path(r->wl), op, c, addr, v, error);
 	}
 	case WL_OP_COMPUTE:
 		return TRUE;
@@ -216,7 +195,7 @@ static gboolean step(Run *r, unsigned c, const WlOp *op, StepResult *result, GEr
 	case WL_OP_UNLOCK:
 		if (!op_addr(r, op, &addr, error))
 			return FALSE;
-		machine_access(m, c, ACC_STORE, addr, 0, 0);
+		machine_access(m, c, ACC_STORE, addr, 0, 0); /* unlock: store 0 */
 		g_hash_table_remove(r->lock_holders, GSIZE_TO_POINTER(addr));
 		return TRUE;
 	case WL_OP_BARRIER:

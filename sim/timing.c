@@ -470,28 +470,13 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 		case STEP_START:
 			switch ((WlOpKind)op->kind) {
 			case WL_OP_LD:
-				if (!op_addr(t, c, op, &addr))
-					return FALSE;
-				core->step = STEP_ACCESS;
-				issue(t, c, ACC_LOAD, addr, 0, 0, now);
-				return TRUE;
 			case WL_OP_ST:
-				/* Without a value a store writes its line number (as in
-				 * functional mode). */
-				if (!op_addr(t, c, op, &addr))
-					return FALSE;
-				core->step = STEP_ACCESS;
-				issue(t, c, ACC_STORE, addr, op->has_value ? op->value : op->line, 0, now);
-				return TRUE;
 			case WL_OP_RMW: {
-				static const AccessKind kinds[] = {
-					[WL_RMW_ADD] = ACC_RMW_ADD, [WL_RMW_XCHG] = ACC_RMW_XCHG,
-					[WL_RMW_CAS] = ACC_RMW_CAS,
-				};
 				if (!op_addr(t, c, op, &addr))
 					return FALSE;
+				OpAccess acc = engine_op_access(op);
 				core->step = STEP_ACCESS;
-				issue(t, c, kinds[op->rmw], addr, op->value, op->value2, now);
+				issue(t, c, acc.kind, addr, acc.a, acc.b, now);
 				return TRUE;
 			}
 			case WL_OP_COMPUTE:
@@ -551,14 +536,9 @@ static gboolean advance(Timing *t, unsigned c, uint64_t now)
 			}
 			break;
 		case STEP_ACCESS:
-			if (op->kind == WL_OP_LD && op->has_expect && core->value != op->expect) {
-				g_set_error(&t->error, SIM_ERROR, SIM_ERROR_CHECK,
-					    "%s:%" PRIu32 ": core %u ld 0x%" PRIx64 " expected %" PRIu64
-					    ", loaded %" PRIu64,
-					    wl_path(t->wl), op->line, c, core->addr, op->expect,
-					    core->value);
+			if (op->kind == WL_OP_LD &&
+			    !engine_check_load(wl_path(t->wl), op, c, core->addr, core->value, &t->error))
 				return FALSE;
-			}
 			goto completed;
 		case STEP_COMPUTE:
 			goto completed;
