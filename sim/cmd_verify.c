@@ -65,6 +65,7 @@ static int cmd_exhaustive(int argc, char **argv)
 		  "List the table's defined rows the search never ran", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
+	g_set_prgname("labyrinth verify exhaustive");
 	g_autoptr(GOptionContext) ctx =
 		g_option_context_new("- explore every reachable state of a protocol table");
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -173,6 +174,7 @@ static int cmd_random(int argc, char **argv)
 		  "Keep a failing workload whole", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
+	g_set_prgname("labyrinth verify random");
 	g_autoptr(GOptionContext) ctx =
 		g_option_context_new("- random workloads through the engine, checked throughout");
 	g_option_context_add_main_entries(ctx, entries, NULL);
