@@ -164,7 +164,7 @@ static int cmd_random(int argc, char **argv)
 		{ "lines", 0, 0, G_OPTION_ARG_INT, &lines,
 		  "Distinct lines the accesses touch (default 6)", "N" },
 		{ "mode", 0, 0, G_OPTION_ARG_STRING, &mode,
-		  "functional (default) or timing (no kernel calls yet)", "MODE" },
+		  "functional (default) or timing", "MODE" },
 		{ "no-alloc", 0, 0, G_OPTION_ARG_NONE, &no_alloc,
 		  "Leave the kernel calls (alloc, free, lock_page) out", NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,

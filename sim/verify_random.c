@@ -109,10 +109,6 @@ static void data_op(GString *out, Rng *r, const VrOptions *o, unsigned c, uint64
 	}
 }
 
-static gboolean kernel_calls(const VrOptions *o)
-{
-	return !o->no_alloc && o->mode == MODE_FUNCTIONAL;
-}
 
 /* One kernel call by core c, or an access through a page register. */
 static void kernel_op(GString *out, Rng *r, unsigned c, unsigned *pages, gboolean *page_locked,
@@ -180,7 +176,7 @@ char *vr_generate(const VrOptions *o)
 			continue;
 		}
 		unsigned x = rng_below(&r, 100);
-		if (x >= 90 && kernel_calls(o)) {
+		if (x >= 90 && !o->no_alloc) {
 			kernel_op(out, &r, c, pages, &page_locked[c], &fresh);
 		} else if (x < 70) {
 			data_op(out, &r, o, c, &fresh);
@@ -234,7 +230,7 @@ static gboolean simulate(const VrOptions *o, WlFile *wl, const WlInfo *info, cha
 	run_result_init(&res, info->cores);
 	g_autoptr(GError) err = NULL;
 	gboolean ran = o->mode == MODE_TIMING
-			       ? timing_run(m, wl, info, &cfg, &res, &err)
+			       ? timing_run_kernel(m, k, wl, info, &cfg, &res, &err)
 			       : functional_run_kernel(m, k, wl, info, SCHED_ROUNDS, &res, &err);
 	g_autoptr(GError) cerr = NULL;
 	gboolean ok = TRUE;

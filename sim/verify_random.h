@@ -7,8 +7,7 @@
  * and accesses through the page registers), spread over a handful of
  * lines so that cores conflict all the time, and run on caches of four
  * lines (two sets of two ways) so that evictions race with snoops.  It
- * runs in functional mode or timing mode (sim/timing.c); timing mode does
- * not run the allocator yet, so its workloads leave the kernel calls out.  The checker's shadow is the
+ * runs in functional mode or timing mode (sim/timing.c).  The checker's shadow is the
  * reference sequential model: every load must return the last value the
  * bus order stored.  A failing workload is shrunk by delta debugging
  * (dropping operations while the same kind of failure persists) and the
@@ -37,7 +36,7 @@ typedef struct {
 	SimMode mode;
 	unsigned lines;     /* distinct lines touched, 1 .. VR_MAX_LINES */
 	gboolean no_minimise;
-	gboolean no_alloc;  /* leave the kernel calls out (always, in timing mode) */
+	gboolean no_alloc;  /* leave the kernel calls out */
 } VrOptions;
 
 typedef struct {
