@@ -118,7 +118,7 @@ static void kernel_op(GString *out, Rng *r, unsigned c, unsigned *pages, gboolea
 					   "GFP_ATOMIC|__GFP_ZERO" };
 	unsigned reg = rng_below(r, N_PAGE_REGS);
 	if (*page_locked) {
-		g_string_append_printf(out, "%u unlock_page r%u\n", c, *page_locked - 1);
+		g_string_append_printf(out, "%u unlock_page r%d\n", c, *page_locked - 1);
 		*page_locked = 0;
 		return;
 	}
