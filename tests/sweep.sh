@@ -7,7 +7,8 @@
 # every figure, and those of a run --timeline, is a real PNG.  Without
 # gnuplot the plot checks are skipped and the script exits 77 after the rest.
 set -u
-top_srcdir=${top_srcdir:-.}
+# Absolute: some checks run from inside a temporary directory.
+top_srcdir=$(cd "${top_srcdir:-.}" && pwd)
 top_builddir=${top_builddir:-.}
 bin=$(cd "$top_builddir" && pwd)/labyrinth
 tmp=$(mktemp -d)
