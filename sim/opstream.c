@@ -28,7 +28,7 @@ typedef struct {
  * The sequence of operations is the file's whatever the timing of the two
  * threads, so results do not depend on it. */
 #define BATCH_OPS 4096
-#define N_BATCHES 4
+#define N_BATCHES 16 /* 3 MiB; with 4 the two threads kept waking each other */
 
 typedef struct {
 	WlOp ops[BATCH_OPS];
