@@ -26,6 +26,10 @@
 
 #include "workload.h"
 
+/* The sizes below may be overridden at compile time: `make fuzz` builds a
+ * reader with blocks of a few dozen bytes, so that small inputs cross
+ * block boundaries (fuzz/fuzz_workload.c). */
+#ifndef WL_BLOCK
 /* Bytes read per block.  1 MiB makes a read() cost nothing per line; far
  * larger only spends cache. */
 #define WL_BLOCK (1u << 20)
@@ -36,6 +40,7 @@
 /* A longer line is an error rather than a reason to buffer without bound
  * (a .gz without newlines could otherwise inflate into memory). */
 #define WL_MAX_LINE (16u << 20)
+#endif
 /* Spare bytes after the buffer, so 8-byte loads near its end stay in it. */
 #define WL_PAD 16
 /* Error messages show at most this many bytes of a token. */
