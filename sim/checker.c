@@ -136,10 +136,16 @@ char *checker_check_transition(const Protocol *p, unsigned core, int kind,
 {
 	gboolean writes = kind >= 0 ? kind != ACC_LOAD : kind == CHECKER_KIND_CLAIM;
 	gboolean invalidates = issued(out, BUS_RDX) || issued(out, BUS_UPGR) || issued(out, BUS_INV);
+	gboolean reads = issued(out, BUS_RD) || issued(out, BUS_RDX);
 	for (int i = 0; i < out->n_changes; i++) {
 		const StateChange *c = &out->changes[i];
 		if (c->cache == core)
 			continue; /* its own fill, eviction or row: the rules below */
+		if (reads && (p->state_flags[c->from] & PROTO_ST_OWNER) && out->source != SRC_CACHE)
+			return g_strdup_printf("an owner supplies: cache %u left %s on core %u's %s, "
+					       "but memory supplied the data",
+					       c->cache, p->state_names[c->from], core,
+					       issued(out, BUS_RDX) ? "BusRdX" : "BusRd");
 		if (c->from && !c->to && !invalidates)
 			return g_strdup_printf("copies lost only to invalidations: cache %u dropped its "
 					       "%s copy, but core %u issued no BusRdX, BusUpgr or BusInv",

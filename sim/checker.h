@@ -89,6 +89,9 @@ char *checker_check_line(const LineSnapshot *ls, unsigned *word);
  *    copy away ("invalidations received" counts exactly those);
  *  - a line becomes dirty only in the cache that writes it (store, rmw,
  *    claim), or passes dirty from cache to cache (M -> O, M -> Sm);
+ *  - an owner that changes state on another's BusRd or BusRdX supplied the
+ *    data (an owner that keeps its state is not in the outcome: the
+ *    exhaustive verifier, which knows the state before, checks those);
  *  - after its load or store the requester holds the line, and under an
  *    invalidation protocol a store or claim leaves it writable (a store is
  *    performed only with write permission);

@@ -180,9 +180,9 @@ static int cmd_random(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(
 		ctx, "Loads, stores, rmws, locks, barriers and kernel calls over a few lines, on\n"
-		     "caches of four lines, with the invariant checker attached.  A failure prints\n"
-		     "the seed and writes a minimised workload that `labyrinth run --check`\n"
-		     "reproduces.\n"
+		     "small caches, with the invariant checker attached; the seed also picks one\n"
+		     "of six machines (docs/verification.md).  A failure prints the seed and writes\n"
+		     "a minimised workload that `labyrinth run --check` reproduces.\n"
 		     "Exit status: 0 every run passed, 1 a failure, 2 bad options.");
 	g_autoptr(GError) err = NULL;
 	const Protocol *proto = NULL;

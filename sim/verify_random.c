@@ -14,8 +14,9 @@
  * GFP_KERNEL or GFP_ATOMIC, zeroed or not), accesses the first lines of a
  * held block through it, takes and at once releases its PG_locked bit, or
  * frees it.  Pages freed by one core are reallocated by others, so the
- * allocator's exclusive claim meets stale copies in other caches.  The PRNG is xorshift64*, seeded from the
- * seed alone, so a seed gives the same workload everywhere.
+ * allocator's exclusive claim meets stale copies in other caches.  The
+ * PRNG is xorshift64*, seeded from the seed alone, so a seed gives the
+ * same workload everywhere.
  *
  * Minimising: ddmin over the operation lines (Zeller): try dropping each
  * of n chunks; keep the first smaller workload that still fails the same
@@ -28,6 +29,7 @@
 #include <glib/gstdio.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "checker.h"
@@ -74,9 +76,37 @@ void vr_config(const VrOptions *o, Config *cfg)
 	cfg->mode = o->mode;
 	cfg->schedule = SCHED_ROUNDS;
 	cfg->seed = o->seed;
-	cfg->cache_size = VR_CACHE_SIZE;
-	cfg->assoc = VR_ASSOC;
+	/* The six machines of verify_random.h. */
+	static const struct {
+		unsigned lines, assoc;
+		AllocPolicy policy;
+		AllocClaim claim;
+	} machines[6] = {
+		{ 4, 2, ALLOC_POLICY_PCP, ALLOC_CLAIM_ZERO },
+		{ 4, 2, ALLOC_POLICY_GLOBAL, ALLOC_CLAIM_RFO },
+		{ 16, 4, ALLOC_POLICY_GLOBAL, ALLOC_CLAIM_ZERO },
+		{ 16, 4, ALLOC_POLICY_PCP, ALLOC_CLAIM_RFO },
+		{ 128, 8, ALLOC_POLICY_PCP, ALLOC_CLAIM_RFO },
+		{ 128, 8, ALLOC_POLICY_GLOBAL, ALLOC_CLAIM_ZERO },
+	};
+	unsigned f = (unsigned)(o->seed % 6);
+	cfg->cache_size = (uint64_t)machines[f].lines * VR_LINE;
+	cfg->assoc = machines[f].assoc;
 	cfg->line = VR_LINE;
+	cfg->alloc_policy = machines[f].policy;
+	cfg->alloc_claim = machines[f].claim;
+}
+
+char *vr_run_options(const VrOptions *o)
+{
+	g_auto(Config) cfg = { 0 };
+	vr_config(o, &cfg);
+	g_autofree char *policy = config_value_string(&cfg, "allocator", "policy");
+	g_autofree char *claim = config_value_string(&cfg, "allocator", "claim");
+	return g_strdup_printf("--protocol %s --mode %s --cache-size %" PRIu64 " --assoc %u "
+			       "--line %u --set allocator.policy=%s --set allocator.claim=%s",
+			       o->proto->name, config_mode_name(o->mode), cfg.cache_size, cfg.assoc,
+			       cfg.line, policy, claim);
 }
 
 static uint64_t data_addr(Rng *r, unsigned lines)
@@ -211,57 +241,37 @@ static gboolean write_temp(const char *text, char **path, GError **error)
 	return g_file_set_contents(*path, text, -1, error);
 }
 
-/* Runs an opened, validated workload; *failure as for vr_run_text(). */
-static gboolean simulate(const VrOptions *o, WlFile *wl, const WlInfo *info, char **failure,
-			 uint64_t *checked, GError **error)
+/* ---- Running one workload, in a child process ----
+ *
+ * Each simulation runs in a forked child, as Check runs each test: the
+ * checker there exits at the first violation (CHECKER_EXIT), so the engine
+ * never goes on with broken state, and a crash (an assertion in the
+ * controller or the allocator) ends only the child and becomes a failure
+ * that can be shrunk like any other.  The child reports on a pipe; its
+ * stderr (the checker's report, GLib's assertion messages) goes to a
+ * temporary file the parent reads afterwards.
+ *
+ * Child exit statuses: 0 passed (the pipe has the number of accesses
+ * checked), CHECKER_EXIT_STATUS a broken invariant or protocol error (the
+ * report is on stderr), 1 the engine or the allocator stopped the run (the
+ * pipe says why), 2 the workload could not be run at all (likewise).
+ */
+
+static G_NORETURN void child_exit(int fd, int status, const char *msg)
 {
-	g_auto(Config) cfg = { 0 };
-	vr_config(o, &cfg);
-	Machine *m = machine_new(&cfg, o->proto, info->cores);
-	/* A missing row becomes a report instead of an abort. */
-	machine_set_record_errors(m, TRUE);
-	Kernel *k = NULL;
-	if (info->uses_alloc && !(k = kernel_new(&cfg, m, error))) {
-		machine_free(m);
-		return FALSE;
+	gsize len = strlen(msg);
+	while (len > 0) {
+		gssize n = write(fd, msg, len);
+		if (n <= 0)
+			break;
+		msg += n;
+		len -= (gsize)n;
 	}
-	Checker *ck = checker_attach(m, CHECKER_RECORD);
-	RunResult res;
-	run_result_init(&res, info->cores);
-	g_autoptr(GError) err = NULL;
-	gboolean ran = o->mode == MODE_TIMING
-			       ? timing_run_kernel(m, k, wl, info, &cfg, &res, &err)
-			       : functional_run_kernel(m, k, wl, info, SCHED_ROUNDS, &res, &err);
-	g_autoptr(GError) cerr = NULL;
-	gboolean ok = TRUE;
-	/* The checker's report comes first: a broken invariant usually causes
-	 * whatever the engine complained about afterwards. */
-	if (!checker_status(ck, &cerr))
-		*failure = g_strdup(cerr->message);
-	else if (!ran && err->domain == SIM_ERROR)
-		*failure = g_strdup_printf("engine: %s", err->message);
-	else if (!ran && err->domain == KERNEL_ERROR)
-		*failure = g_strdup_printf("kernel: %s", err->message);
-	else if (!ran) {
-		g_propagate_error(error, g_steal_pointer(&err));
-		ok = FALSE;
-	}
-	if (checked)
-		*checked = checker_n_checked(ck);
-	run_result_clear(&res);
-	checker_free(ck);
-	kernel_free(k);
-	machine_free(m);
-	return ok;
+	_exit(status);
 }
 
-gboolean vr_run_text(const VrOptions *o, const char *text, char **failure, uint64_t *checked,
-		     GError **error)
+static G_NORETURN void child_run(const VrOptions *o, const char *path, int fd)
 {
-	g_autofree char *path = NULL;
-	*failure = NULL;
-	if (!write_temp(text, &path, error))
-		return FALSE;
 	g_auto(Config) cfg = { 0 };
 	vr_config(o, &cfg);
 	WlLimits limits = {
@@ -270,12 +280,113 @@ gboolean vr_run_text(const VrOptions *o, const char *text, char **failure, uint6
 		.kernel_base = kernel_region_base(&cfg),
 	};
 	WlInfo info;
-	gboolean ok = FALSE;
-	g_autoptr(WlFile) wl = wl_open(path, error);
-	if (wl && wl_validate(wl, &limits, &info, error)) {
-		ok = simulate(o, wl, &info, failure, checked, error);
-		wl_info_clear(&info);
+	GError *err = NULL;
+	WlFile *wl = wl_open(path, &err);
+	if (!wl || !wl_validate(wl, &limits, &info, &err))
+		child_exit(fd, 2, err->message);
+	Machine *m = machine_new(&cfg, o->proto, info.cores);
+	/* A missing row becomes the checker's report instead of an abort. */
+	machine_set_record_errors(m, TRUE);
+	Kernel *k = NULL;
+	if (info.uses_alloc && !(k = kernel_new(&cfg, m, &err)))
+		child_exit(fd, 2, err->message);
+	Checker *ck = checker_attach(m, CHECKER_EXIT);
+	RunResult res;
+	run_result_init(&res, info.cores);
+	gboolean ran = o->mode == MODE_TIMING
+			       ? timing_run_kernel(m, k, wl, &info, &cfg, &res, &err)
+			       : functional_run_kernel(m, k, wl, &info, SCHED_ROUNDS, &res, &err);
+	if (!ran) {
+		const char *who = err->domain == SIM_ERROR	 ? "engine"
+				  : err->domain == KERNEL_ERROR ? "kernel"
+								 : NULL;
+		g_autofree char *msg = g_strdup_printf("%s: %s", who ? who : "error", err->message);
+		child_exit(fd, who ? 1 : 2, msg);
 	}
+	g_autofree char *n = g_strdup_printf("%" PRIu64, checker_n_checked(ck));
+	child_exit(fd, 0, n);
+}
+
+static char *read_all(int fd)
+{
+	GString *s = g_string_new(NULL);
+	char buf[4096];
+	gssize n;
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			g_string_append_len(s, buf, n);
+	return g_string_free(s, FALSE);
+}
+
+/* Runs the workload file at path; *failure as for vr_run_text(). */
+static gboolean simulate(const VrOptions *o, const char *path, char **failure, uint64_t *checked,
+			 GError **error)
+{
+	int fds[2];
+	FILE *err_file = tmpfile();
+	if (!err_file || pipe(fds) != 0) {
+		g_set_error(error, VR_ERROR, VR_ERROR_INTERNAL, "cannot run a child: %s",
+			    g_strerror(errno));
+		if (err_file)
+			fclose(err_file);
+		return FALSE;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fileno(err_file), STDERR_FILENO);
+		child_run(o, path, fds[1]);
+	}
+	close(fds[1]);
+	g_autofree char *said = pid > 0 ? read_all(fds[0]) : NULL;
+	close(fds[0]);
+	int status = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	rewind(err_file);
+	g_autofree char *err_text = read_all(fileno(err_file));
+	fclose(err_file);
+	g_strstrip(err_text);
+	if (pid < 0) {
+		g_set_error(error, VR_ERROR, VR_ERROR_INTERNAL, "cannot fork: %s", g_strerror(errno));
+		return FALSE;
+	}
+	if (WIFSIGNALED(status)) {
+		/* An assertion or a fault: what GLib printed says where. */
+		*failure = g_strdup_printf("crash: %s (signal %d)%s%s", g_strsignal(WTERMSIG(status)),
+					   WTERMSIG(status), *err_text ? "\n" : "", err_text);
+		return TRUE;
+	}
+	switch (WEXITSTATUS(status)) {
+	case 0:
+		if (checked)
+			*checked = g_ascii_strtoull(said, NULL, 10);
+		return TRUE;
+	case CHECKER_EXIT_STATUS:
+		*failure = g_strdup(g_str_has_prefix(err_text, "labyrinth: ")
+					    ? err_text + strlen("labyrinth: ")
+					    : err_text);
+		return TRUE;
+	case 1:
+		*failure = g_steal_pointer(&said);
+		return TRUE;
+	}
+	g_set_error(error, VR_ERROR, VR_ERROR_INTERNAL, "%s", *said ? said : err_text);
+	return FALSE;
+}
+
+gboolean vr_run_text(const VrOptions *o, const char *text, char **failure, uint64_t *checked,
+		     GError **error)
+{
+	g_autofree char *path = NULL;
+	*failure = NULL;
+	if (checked)
+		*checked = 0;
+	if (!write_temp(text, &path, error))
+		return FALSE;
+	gboolean ok = simulate(o, path, failure, checked, error);
 	g_unlink(path);
 	if (!ok && error && *error)
 		g_prefix_error(error, "verify random: internal error running a generated workload: ");
@@ -385,18 +496,17 @@ static void minimise(const VrOptions *o, const char *text, const char *failure, 
 	r->minimised_ops = ops->len;
 	r->shrink_runs = sh.runs;
 	g_autofree char *body = compose(&sh, ops);
+	g_autofree char *run = vr_run_options(o);
 	GString *out = g_string_new(NULL);
 	g_string_append_printf(
 		out,
 		"# Minimised by labyrinth verify random --protocol %s --cores %u --seed %" PRIu64
 		" --ops %" PRIu64 " --lines %u --mode %s%s\n"
 		"# (%u of %" PRIu64 " operations kept).  Reproduce with:\n"
-		"#   labyrinth run THIS_FILE --check --protocol %s --mode %s "
-		"--cache-size %u --assoc %u --line %u\n"
+		"#   labyrinth run THIS_FILE --check %s\n"
 		"# The failure:\n",
 		o->proto->name, o->cores, o->seed, o->ops, o->lines, config_mode_name(o->mode),
-		o->no_alloc ? " --no-alloc" : "", ops->len, r->generated_ops, o->proto->name, config_mode_name(o->mode),
-		VR_CACHE_SIZE, VR_ASSOC, VR_LINE);
+		o->no_alloc ? " --no-alloc" : "", ops->len, r->generated_ops, run);
 	g_auto(GStrv) flines = g_strsplit(sh.last_failure ? sh.last_failure : failure, "\n", -1);
 	for (char **l = flines; *l; l++)
 		g_string_append_printf(out, "#   %s\n", *l);

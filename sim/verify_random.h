@@ -5,9 +5,10 @@
  * (add, xchg, cas), lock/unlock pairs around short critical sections,
  * barriers, compute, and kernel calls (alloc, free, lock_page/unlock_page
  * and accesses through the page registers), spread over a handful of
- * lines so that cores conflict all the time, and run on caches of four
- * lines (two sets of two ways) so that evictions race with snoops.  It
- * runs in functional mode or timing mode (sim/timing.c).  The checker's shadow is the
+ * lines so that cores conflict all the time, on one of six small machines
+ * (below) so that evictions race with snoops.  It runs in functional mode
+ * or timing mode (sim/timing.c), each run in a child process so that a
+ * crash is a finding, not the tester's end.  The checker's shadow is the
  * reference sequential model: every load must return the last value the
  * bus order stored.  A failing workload is shrunk by delta debugging
  * (dropping operations while the same kind of failure persists) and the
@@ -24,9 +25,20 @@
 
 #define VR_MAX_CORES 16
 #define VR_MAX_LINES 32
-#define VR_CACHE_SIZE 256 /* bytes: four 64-byte lines ... */
-#define VR_ASSOC 2        /* ... in two sets of two ways */
 #define VR_LINE 64
+
+/* The seed also picks one of six machines, so that every kind of race
+ * comes up (seed % 6):
+ *   caches of 4 lines (2 sets x 2 ways)     0: per-CPU lists, claim zero
+ *                                           1: global lists, claim rfo
+ *   caches of 16 lines (4 sets x 4 ways)    2: global lists, claim zero
+ *                                           3: per-CPU lists, claim rfo
+ *   caches of 128 lines (16 sets x 8 ways)  4: per-CPU lists, claim rfo
+ *                                           5: global lists, claim zero
+ * Small caches make evictions race with snoops; only caches larger than a
+ * page keep a freed page's lines until it is claimed again (a claim walks
+ * all 64 lines of a page).  Global free lists move pages between cores at
+ * once; per-CPU lists give a core its own page back. */
 
 typedef struct {
 	const Protocol *proto;
@@ -67,7 +79,9 @@ char *vr_generate(const VrOptions *opts);
  * could not be run at all. */
 gboolean vr_run_text(const VrOptions *opts, const char *text, char **failure, uint64_t *checked,
 		     GError **error);
-/* The configuration the tester's machine uses (caches of VR_CACHE_SIZE). */
+/* The configuration the tester's machine uses for opts' seed. */
 void vr_config(const VrOptions *opts, Config *cfg);
+/* The options of `labyrinth run` that give that configuration (g_free). */
+char *vr_run_options(const VrOptions *opts);
 
 #endif

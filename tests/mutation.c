@@ -17,6 +17,9 @@
  * bug, and every listed mutant must still survive (so the list cannot go
  * stale).  Prints the fraction caught per protocol; exits 1 on an
  * unexplained survivor.  docs/verification.md discusses the survivors.
+ *
+ * tests/mutation -v prints every mutant and what caught it; -r also runs
+ * the random tester on every mutant and reports what it catches alone.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -84,6 +87,8 @@ static const char *const classes[] = { "next", "no-inv", "no-supply", "no-wb", "
 				       "no-bus", "no-zero", "missing" };
 static unsigned class_made[G_N_ELEMENTS(classes)], class_caught[G_N_ELEMENTS(classes)],
 	class_equiv[G_N_ELEMENTS(classes)];
+static gboolean random_all;       /* -r */
+static unsigned random_alone;     /* mutants the random tester caught by itself (-r) */
 
 static gsize class_of(const char *desc)
 {
@@ -94,32 +99,44 @@ static gsize class_of(const char *desc)
 	g_error("mutation: no class for '%s'", desc);
 }
 
-/* What the verifiers say about one mutant: 'x' exhaustive, 'r' random, 0 none. */
-static char judge(const Protocol *p, char **why)
+/* Does the random tester catch the mutant on one of four seeds? */
+static char *random_catches(const Protocol *p)
+{
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		VrOptions ro = { p, 4, seed, 800, MODE_FUNCTIONAL, 6, TRUE, FALSE };
+		VrResult rr;
+		if (!vr_run(&ro, &rr, NULL))
+			g_error("mutation: the random tester failed to run");
+		char *why = g_steal_pointer(&rr.failure);
+		vr_result_clear(&rr);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+/* What the verifiers say about one mutant: 'x' exhaustive, 'r' random, 0 none.
+ * With -r, *random_missed tells whether the random tester alone missed it. */
+static char judge(const Protocol *p, char **why, gboolean *random_missed)
 {
 	VxOptions vo = { p, 3, 1, 2, FALSE, 0 };
 	VxResult vr;
 	if (!vx_run(&vo, &vr, NULL))
 		g_error("mutation: the exhaustive verifier failed to run");
+	*random_missed = FALSE;
+	if (random_all) {
+		g_autofree char *r = random_catches(p);
+		random_alone += r != NULL;
+		*random_missed = r == NULL;
+	}
 	if (vr.violation) {
 		*why = g_strdup(vr.violation);
 		vx_result_clear(&vr);
 		return 'x';
 	}
 	vx_result_clear(&vr);
-	for (uint64_t seed = 1; seed <= 4; seed++) {
-		VrOptions ro = { p, 4, seed, 800, MODE_FUNCTIONAL, 6, TRUE, FALSE };
-		VrResult rr;
-		if (!vr_run(&ro, &rr, NULL))
-			g_error("mutation: the random tester failed to run");
-		if (rr.failure) {
-			*why = g_strdup(rr.failure);
-			vr_result_clear(&rr);
-			return 'r';
-		}
-		vr_result_clear(&rr);
-	}
-	*why = NULL;
+	if ((*why = random_catches(p)))
+		return 'r';
 	return 0;
 }
 
@@ -127,7 +144,8 @@ static void try_mutant(Tally *t, const Protocol *base, const Mutant *mu, int s, 
 		       const char *desc, gboolean verbose)
 {
 	g_autofree char *why = NULL;
-	char by = judge(&mu->proto, &why);
+	gboolean random_missed;
+	char by = judge(&mu->proto, &why, &random_missed);
 	gsize cls = class_of(desc);
 	t->made++;
 	class_made[cls]++;
@@ -151,7 +169,8 @@ static void try_mutant(Tally *t, const Protocol *base, const Mutant *mu, int s, 
 		printf("  SURVIVOR: %s\n", desc);
 	} else if (verbose) {
 		g_autofree char *first = g_strndup(why, strcspn(why, "\n"));
-		printf("  caught (%s): %s: %s\n", by == 'x' ? "exhaustive" : "random", desc, first);
+		printf("  caught (%s%s): %s: %s\n", by == 'x' ? "exhaustive" : "random",
+		       random_missed ? "; missed by the random tester alone" : "", desc, first);
 	}
 }
 
@@ -247,7 +266,11 @@ static void mutate_row(Tally *t, const Protocol *p, int s, ProtoEvent e, GPtrArr
 
 int main(int argc, char **argv)
 {
-	gboolean verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	gboolean verbose = FALSE;
+	for (int i = 1; i < argc; i++) {
+		verbose |= strcmp(argv[i], "-v") == 0;
+		random_all |= strcmp(argv[i], "-r") == 0;
+	}
 	g_autoptr(GPtrArray) descs = g_ptr_array_new_with_free_func(g_free);
 	Tally all = { 0 };
 	all.listed_survivors = g_hash_table_new(g_str_hash, g_str_equal);
@@ -288,6 +311,10 @@ int main(int argc, char **argv)
 	for (gsize i = 0; i < G_N_ELEMENTS(classes); i++)
 		printf("class %-9s %4u mutants, %4u caught, %3u equivalent\n", classes[i],
 		       class_made[i], class_caught[i], class_equiv[i]);
+	if (random_all)
+		printf("the random tester alone caught %u of the %u non-equivalent mutants (%.1f%%)\n",
+		       random_alone, all.made - all.equivalent,
+		       100.0 * random_alone / (all.made - all.equivalent));
 	unsigned caught = all.by_exhaustive + all.by_random;
 	printf("all: %u mutants, %u caught, %u equivalent, %u unexplained\n", all.made, caught,
 	       all.equivalent, all.unexplained);

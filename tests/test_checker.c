@@ -210,14 +210,17 @@ START_TEST(test_dropped_supply_breaks_a_load)
 }
 END_TEST
 
-/* A BusRdX served by memory instead of the owner: the word the requester
- * did not store is stale in its copy. */
-START_TEST(test_dropped_supply_breaks_a_copy)
+/* A BusRdX served by memory instead of the owner, which leaves M: the
+ * transition rules see the owner give up its line without supplying it
+ * (the word the requester did not store is stale in its copy, too). */
+START_TEST(test_dropped_supply_owner_rule)
 {
 	Mutant *mu = mutant_new(&proto_mesi);
 	ck_assert(mutant_drop_action(mutant_row(mu, "M", PROTO_EV_OTHER_RDX), PROTO_ACT_SUPPLY));
 	g_autofree char *r = report_for(mu, "0W 1S");
-	assert_contains(r, "data value: cache 1 (M) holds 0 in word 1, but the last store wrote 1");
+	assert_contains(r, "an owner supplies: cache 0 left M on core 1's BusRdX, but memory "
+			   "supplied the data");
+	assert_contains(r, "line 0x1000: cache 0 I; cache 1 M [2]; cache 2 I;");
 	mutant_free(mu);
 }
 END_TEST
@@ -292,7 +295,7 @@ Suite *suite_checker(void)
 	tcase_add_test(tc, test_claims_update_the_shadow);
 	tcase_add_test(tc, test_dropped_invalidation_breaks_swmr);
 	tcase_add_test(tc, test_dropped_supply_breaks_a_load);
-	tcase_add_test(tc, test_dropped_supply_breaks_a_copy);
+	tcase_add_test(tc, test_dropped_supply_owner_rule);
 	tcase_add_test(tc, test_dropped_writeback_caught_at_eviction);
 	tcase_add_test(tc, test_dropped_update_breaks_dragon);
 	tcase_add_test(tc, test_missing_row_reported);
