@@ -311,10 +311,11 @@ static inline void notify(Machine *m, unsigned core, int kind, uint64_t addr, ui
 		m->observers[i].fn(m->observers[i].data, m, core, kind, addr, value);
 }
 
-uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
-			uint64_t b)
+/* The access of machine_access() once the line has been looked up: slot
+ * is where it is, or -1 for a miss. */
+static uint64_t access_slot(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
+			    uint64_t b, int slot)
 {
-	g_assert(core < m->n_cores && (addr & 7) == 0);
 	Cache *c = m->caches[core];
 	uint64_t line_addr = addr & m->line_mask;
 	unsigned word = (unsigned)((addr & ~m->line_mask) >> 3);
@@ -330,7 +331,6 @@ uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t add
 	else
 		m->astats[core].rmws++;
 
-	int slot = cache_lookup(c, line_addr);
 	if (slot >= 0) {
 		/* A hit, even if the row still needs the bus (an upgrade). */
 		cs->hits++;
@@ -362,6 +362,30 @@ uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t add
 	if (G_UNLIKELY(m->n_observers))
 		notify(m, core, kind, addr, data[word]);
 	return result;
+}
+
+uint64_t machine_access(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
+			uint64_t b)
+{
+	g_assert(core < m->n_cores && (addr & 7) == 0);
+	return access_slot(m, core, kind, addr, a, b,
+			   cache_lookup(m->caches[core], addr & m->line_mask));
+}
+
+int machine_access_if_hit(Machine *m, unsigned core, AccessKind kind, uint64_t addr, uint64_t a,
+			  uint64_t b, uint64_t *result)
+{
+	g_assert(core < m->n_cores && (addr & 7) == 0);
+	const Cache *c = m->caches[core];
+	int slot = cache_lookup(c, addr & m->line_mask);
+	if (slot < 0)
+		return 0;
+	ProtoEvent ev = kind == ACC_LOAD ? PROTO_EV_LOAD : PROTO_EV_STORE;
+	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
+	if (!(row->defined && row->actions[0] == PROTO_ACT_NONE))
+		return 0;
+	*result = access_slot(m, core, kind, addr, a, b, slot);
+	return 1;
 }
 
 void machine_claim_line(Machine *m, unsigned core, uint64_t line_addr, int zero)

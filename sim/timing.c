@@ -165,7 +165,15 @@ static void issue(Timing *t, unsigned c, AccessKind kind, uint64_t addr, uint64_
 	core->issued = now;
 	t->res->where[c].cycle = now;
 	uint64_t tag_checked = now + t->cfg->hit_latency;
-	if (!machine_needs_bus(t->m, c, kind, addr)) {
+	/* A hit without the bus never changes a word another core spins on
+	 * unless it is a store, which perform() watches; loads go straight. */
+	if (kind == ACC_LOAD || !t->n_spinning) {
+		t->res->where[c].kstep = NULL;
+		if (machine_access_if_hit(t->m, c, kind, addr, a, b, &core->value)) {
+			schedule_core(t, c, tag_checked);
+			return;
+		}
+	} else if (!machine_needs_bus(t->m, c, kind, addr)) {
 		core->value = perform(t, c, now);
 		schedule_core(t, c, tag_checked);
 		return;
