@@ -8,28 +8,7 @@ top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 bin="$top_builddir/labyrinth"
 subset="$top_builddir/tests/json_subset"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- command...: exit status and a stderr line matching PATTERN
-expect() {
-	want=$1 pattern=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$* exited $got, expected $want"; sed 's/^/    /' "$tmp/err"; return
-	fi
-	if [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
-		bad "$*: stderr lacks '$pattern'"; sed 's/^/    /' "$tmp/err"; return
-	fi
-	ok
-}
+. "$top_srcdir/tests/harness.sh"
 
 wl() { printf '%s\n' "$@" >"$tmp/w.wl"; }
 

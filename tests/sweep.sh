@@ -11,28 +11,7 @@ set -u
 top_srcdir=$(cd "${top_srcdir:-.}" && pwd)
 top_builddir=${top_builddir:-.}
 bin=$(cd "$top_builddir" && pwd)/labyrinth
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- command...: exit status and a stderr line matching PATTERN
-expect() {
-	want=$1 pattern=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$* exited $got, expected $want"; sed 's/^/    /' "$tmp/err"; return
-	fi
-	if [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
-		bad "$*: stderr lacks '$pattern'"; sed 's/^/    /' "$tmp/err"; return
-	fi
-	ok
-}
+. "$top_srcdir/tests/harness.sh"
 
 # column NAME FILE: the values of a CSV column, one a line (no quoted commas here)
 column() {
