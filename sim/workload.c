@@ -20,6 +20,13 @@
  *
  * Memory is bounded: the buffer (it grows only to hold a line longer than
  * a block, up to WL_MAX_LINE), and per-core tables of fixed size.
+ *
+ * A large uncompressed file is validated in two halves at once, split at a
+ * line end near the middle: validation is the one part of a run that
+ * overlaps with nothing.  The second half is read without knowing the
+ * first (see validate_split()); whenever the halves disagree with what one
+ * pass would conclude, or either finds an error, the file is read again in
+ * one pass, so results and messages never depend on the split.
  */
 #include <gio/gio.h>
 #include <string.h>
@@ -253,6 +260,7 @@ typedef struct {
 	unsigned core_limit;   /* core ids must be below this */
 	gboolean core_counted; /* core_limit is the workload's core count, not WL_MAX_CORES */
 	gboolean eof;
+	uint64_t stop; /* the file ends here for this scanner (one half of a split) */
 } Scanner;
 
 static void scanner_init(Scanner *sc, GInputStream *in, const char *path, size_t cap, uint64_t base,
@@ -266,6 +274,7 @@ static void scanner_init(Scanner *sc, GInputStream *in, const char *path, size_t
 		.base = base,
 		.line = line,
 		.core_limit = WL_MAX_CORES,
+		.stop = UINT64_MAX,
 	};
 	sc->pos = sc->lim = sc->end = sc->buf;
 }
@@ -325,8 +334,11 @@ static int scanner_fill(Scanner *sc, GError **error)
 		}
 		gsize n = 0;
 		g_autoptr(GError) err = NULL;
-		if (!g_input_stream_read_all(sc->in, sc->buf + have, sc->cap - have, &n, NULL,
-					     &err)) {
+		size_t want = sc->cap - have;
+		uint64_t at = sc->base + have;
+		if (sc->stop - at < want)
+			want = (size_t)(sc->stop - at);
+		if (!g_input_stream_read_all(sc->in, sc->buf + have, want, &n, NULL, &err)) {
 			/* zlib's "Need more input", at the end of the file. */
 			const char *why = g_error_matches(err, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
 						  ? "the compressed data is cut short"
@@ -974,6 +986,14 @@ typedef struct {
 	uint64_t name_line;	     /* line of %name, or 0 */
 	uint64_t first_op_line;	     /* 0 until the first operation */
 	unsigned max_core;	     /* highest core id seen */
+	Span *span;		     /* per core: the WlFile's, or the second half's own */
+	/* The second half of a split file (see validate_split()) does not know
+	 * which registers the first half left holding a page: the first use of
+	 * a register it has not allocated itself is taken as held, and noted
+	 * in need[] for the merge to check. */
+	gboolean cont;
+	uint16_t known[WL_MAX_CORES]; /* cont: bit r: r's state is known in this half */
+	uint16_t need[WL_MAX_CORES];  /* cont: bit r: must hold a page where this half starts */
 	uint16_t held[WL_MAX_CORES]; /* bit r: register r holds a page */
 	uint32_t freed_line[WL_MAX_CORES][WL_N_REGS]; /* where a register was last freed */
 } Validator;
@@ -1133,7 +1153,18 @@ static gboolean register_unheld(Validator *v, const WlOp *op, GError **error)
 	return FALSE;
 }
 
-/* The checks on one parsed operation that need the file's context. */
+/* Whether register r of core c holds a page.  Off the hot path: called
+ * only when its bit in held[] is clear. */
+static G_GNUC_NO_INLINE gboolean register_assumed(Validator *v, unsigned c, unsigned r)
+{
+	if (!v->cont || (v->known[c] >> r & 1))
+		return FALSE;
+	v->known[c] |= (uint16_t)(1u << r);
+	v->need[c] |= (uint16_t)(1u << r);
+	v->held[c] |= (uint16_t)(1u << r);
+	return TRUE;
+}
+
 /* The operations that take an ADDR operand. */
 #define ADDR_KINDS                                                                                 \
 	(1u << WL_OP_LD | 1u << WL_OP_ST | 1u << WL_OP_RMW | 1u << WL_OP_LOCK | 1u << WL_OP_UNLOCK)
@@ -1146,12 +1177,13 @@ static gboolean validate_other_op(Validator *v, const WlOp *op, GError **error)
 	switch (op->kind) {
 	case WL_OP_ALLOC:
 		v->held[c] |= (uint16_t)(1u << op->reg);
+		v->known[c] |= (uint16_t)(1u << op->reg);
 		v->info.uses_alloc = TRUE;
 		break;
 	case WL_OP_FREE:
 	case WL_OP_LOCK_PAGE:
 	case WL_OP_UNLOCK_PAGE:
-		if (!(v->held[c] >> op->reg & 1))
+		if (!(v->held[c] >> op->reg & 1) && !register_assumed(v, c, op->reg))
 			return register_unheld(v, op, error);
 		if (op->kind == WL_OP_FREE) {
 			v->held[c] &= (uint16_t) ~(1u << op->reg);
@@ -1179,7 +1211,7 @@ static inline gboolean validate_op(Validator *v, const WlOp *op, const char *add
 				   GError **error)
 {
 	unsigned c = op->core;
-	Span *s = &v->wl->span[c];
+	Span *s = &v->span[c];
 
 	if (G_UNLIKELY(!s->first_line)) {
 		s->first_line = op->line;
@@ -1199,7 +1231,7 @@ static inline gboolean validate_op(Validator *v, const WlOp *op, const char *add
 	} else {
 		if (G_UNLIKELY(op->addr & 7))
 			return address_error(v, op, addr_tok, error);
-		if (G_UNLIKELY(!(v->held[c] >> op->reg & 1)))
+		if (G_UNLIKELY(!(v->held[c] >> op->reg & 1)) && !register_assumed(v, c, op->reg))
 			return register_unheld(v, op, error);
 		v->info.uses_alloc = TRUE;
 	}
@@ -1252,6 +1284,160 @@ static gboolean validate_stream(Validator *v, GError **error)
 	return TRUE;
 }
 
+/* Files at least this big are validated in two halves, one per thread:
+ * below it, the second thread costs more than it saves. */
+#ifndef WL_SPLIT_MIN
+#define WL_SPLIT_MIN (8u << 20)
+#endif
+
+static void validator_init(Validator *v, WlFile *wl, const WlLimits *limits)
+{
+	memset(v, 0, sizeof(*v));
+	v->wl = wl;
+	v->limits = limits;
+	v->span = wl->span;
+	v->addr_limit = MIN(limits->mem_size ? limits->mem_size : UINT64_MAX,
+			    limits->kernel_base ? limits->kernel_base : UINT64_MAX);
+}
+
+/* Where to split wl for two threads: just after the first '\n' at or after
+ * the middle of the file; 0 when there is none to use. */
+static uint64_t find_split(WlFile *wl)
+{
+	uint64_t mid = wl->stamp.size / 2;
+	FileStamp stamp;
+	g_autoptr(GInputStream) in = open_stream(wl->path, FALSE, mid, &stamp, NULL);
+	char buf[4096];
+
+	if (!in || stamp.size != wl->stamp.size || stamp.mtime_us != wl->stamp.mtime_us)
+		return 0;
+	for (uint64_t off = mid; off - mid < WL_MAX_LINE;) {
+		gsize n = 0;
+		if (!g_input_stream_read_all(in, buf, sizeof(buf), &n, NULL, NULL) || n == 0)
+			return 0;
+		const char *nl = memchr(buf, '\n', n);
+		if (nl) {
+			uint64_t split = off + (uint64_t)(nl - buf) + 1;
+			return split < wl->stamp.size ? split : 0;
+		}
+		off += n;
+	}
+	return 0;
+}
+
+typedef struct {
+	Validator *v;
+	gboolean ok;
+	GError *err;
+} Half;
+
+static gpointer validate_half(gpointer data)
+{
+	Half *h = data;
+
+	h->ok = validate_stream(h->v, &h->err);
+	return NULL;
+}
+
+/* Adds what the second half b learned to the first half a, which read the
+ * file up to where b starts.  FALSE when b depends on the first half in a
+ * way that makes the file fail (or that the merge cannot judge): the
+ * caller then validates the whole file again in one pass, which finds the
+ * error and reports it exactly as always. */
+static gboolean merge_halves(Validator *a, const Validator *b, const Span *bspan)
+{
+	uint64_t off = a->sc.line - 1; /* lines in a's half */
+	uint64_t b_last = 0;
+
+	/* Without an operation in a's half, a '%' line in b's could be legal
+	 * (b rejects them all), and the core limit is unknown. */
+	if (!a->first_op_line)
+		return FALSE;
+	for (unsigned c = 0; c < WL_MAX_CORES; c++) {
+		b_last = MAX(b_last, bspan[c].last_line);
+		/* A register b used before allocating it must hold a page where
+		 * a's half ends. */
+		if (b->need[c] & ~a->held[c])
+			return FALSE;
+	}
+	/* b checked core ids against WL_MAX_CORES and line numbers relative
+	 * to its start. */
+	if (b_last && (b->max_core >= a->sc.core_limit || b_last + off > UINT32_MAX))
+		return FALSE;
+
+	for (unsigned c = 0; c < WL_MAX_CORES; c++) {
+		Span *s = &a->span[c];
+		if (bspan[c].first_line) {
+			if (!s->first_line) {
+				s->first_line = bspan[c].first_line + off;
+				s->first_off = bspan[c].first_off;
+			}
+			s->last_line = bspan[c].last_line + off;
+		}
+		a->info.ops_per_core[c] += b->info.ops_per_core[c];
+	}
+	for (unsigned k = 0; k < WL_N_OPS; k++)
+		a->info.ops_of_kind[k] += b->info.ops_of_kind[k];
+	a->info.uses_lock |= b->info.uses_lock;
+	a->info.uses_barrier |= b->info.uses_barrier;
+	a->info.uses_alloc |= b->info.uses_alloc;
+	if (b_last)
+		a->max_core = MAX(a->max_core, b->max_core);
+	return TRUE;
+}
+
+/* Validates [0, split) of in into a on this thread and [split, end) on
+ * another, then merges.  Consumes in.  FALSE when the file must be
+ * validated in one pass instead: an error anywhere (only the one pass is
+ * sure to report the first one, worded as always), or anything the merge
+ * cannot decide. */
+static gboolean validate_split(Validator *a, GInputStream *in, uint64_t split)
+{
+	WlFile *wl = a->wl;
+	g_autofree Validator *b = g_new0(Validator, 1);
+	g_autofree Span *bspan = g_new0(Span, WL_MAX_CORES);
+	FileStamp stamp;
+	GInputStream *bin = open_stream(wl->path, FALSE, split, &stamp, NULL);
+
+	if (!bin || stamp.size != wl->stamp.size || stamp.mtime_us != wl->stamp.mtime_us) {
+		g_clear_object(&bin);
+		g_object_unref(in);
+		return FALSE;
+	}
+	scanner_init(&a->sc, in, wl->path, WL_BLOCK, 0, 1);
+	a->sc.stop = split;
+
+	/* b starts after the header and the first operation, as if a had
+	 * read them; the merge checks that it did. */
+	validator_init(b, wl, a->limits);
+	b->span = bspan;
+	b->cont = TRUE;
+	b->header_line = 1;
+	b->first_op_line = 1;
+	scanner_init(&b->sc, bin, wl->path, WL_BLOCK, split, 1);
+
+	Half hb = {.v = b};
+	GThread *t = g_thread_try_new("wl-validate", validate_half, &hb, NULL);
+	if (!t)
+		validate_half(&hb);
+	g_autoptr(GError) aerr = NULL;
+	gboolean ok = validate_stream(a, &aerr);
+	if (t)
+		g_thread_join(t);
+	scanner_clear(&a->sc);
+	scanner_clear(&b->sc);
+	g_clear_error(&hb.err);
+	g_free(b->info.name);
+	return ok && hb.ok && merge_halves(a, b, bspan);
+}
+
+/* LABYRINTH_SEQUENTIAL_VALIDATE=1 turns the split off (read on every call,
+ * so that tests can compare both ways). */
+static gboolean split_allowed(void)
+{
+	return g_strcmp0(g_getenv("LABYRINTH_SEQUENTIAL_VALIDATE"), "1") != 0;
+}
+
 gboolean wl_validate(WlFile *wl, const WlLimits *limits, WlInfo *info, GError **error)
 {
 	static const WlLimits no_limits = {0};
@@ -1272,20 +1458,35 @@ gboolean wl_validate(WlFile *wl, const WlLimits *limits, WlInfo *info, GError **
 	wl->all = (Span){0};
 	memset(wl->span, 0, sizeof(wl->span));
 
-	v->wl = wl;
-	v->limits = limits;
-	v->addr_limit = MIN(limits->mem_size ? limits->mem_size : UINT64_MAX,
-			    limits->kernel_base ? limits->kernel_base : UINT64_MAX);
+	validator_init(v, wl, limits);
 	GInputStream *in = open_stream(wl->path, wl->gz, 0, &wl->stamp, error);
 	if (!in)
 		return FALSE;
-	scanner_init(&v->sc, in, wl->path, WL_BLOCK, 0, 1);
-	gboolean ok = validate_stream(v, &err);
-	scanner_clear(&v->sc);
-	if (!ok) {
+
+	/* A large uncompressed file: two halves at once, when that works. */
+	uint64_t split = 0;
+	if (!wl->gz && wl->stamp.size >= WL_SPLIT_MIN && split_allowed())
+		split = find_split(wl);
+	if (split && !validate_split(v, in, split)) {
 		g_free(v->info.name);
-		g_propagate_error(error, err);
-		return FALSE;
+		validator_init(v, wl, limits);
+		wl->all = (Span){0};
+		memset(wl->span, 0, sizeof(wl->span));
+		split = 0;
+		if (!(in = open_stream(wl->path, wl->gz, 0, &wl->stamp, error)))
+			return FALSE;
+	} else if (split) {
+		in = NULL; /* validated in halves */
+	}
+	if (in) {
+		scanner_init(&v->sc, in, wl->path, WL_BLOCK, 0, 1);
+		gboolean ok = validate_stream(v, &err);
+		scanner_clear(&v->sc);
+		if (!ok) {
+			g_free(v->info.name);
+			g_propagate_error(error, err);
+			return FALSE;
+		}
 	}
 
 	WlInfo *vi = &v->info;

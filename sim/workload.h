@@ -102,7 +102,10 @@ const char *wl_path(const WlFile *wl);
 
 /* Reads the whole file once; fills info; FALSE with the first error.
  * Errors read "PATH:LINE: message" (e.g. "x.wl:7: expected an 8-byte aligned
- * address, found 0x1001"). */
+ * address, found 0x1001").  Large uncompressed files are read in two halves
+ * by two threads, with the same results (LABYRINTH_SEQUENTIAL_VALIDATE=1 in
+ * the environment turns that off); a file with an error is read again in
+ * one pass to report it. */
 gboolean wl_validate(WlFile *wl, const WlLimits *limits, WlInfo *info, GError **error);
 void wl_info_clear(WlInfo *info);
 

@@ -929,6 +929,351 @@ START_TEST(test_op_names)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * Large files, validated in two halves by two threads: the same WlInfo,
+ * spans and first error as one sequential pass, wherever the file splits.
+ */
+#define BIG_SIZE (20u << 20)
+
+/* A generated workload of BIG_SIZE bytes and where each line starts. */
+typedef struct {
+	GString *text;
+	GArray *starts; /* gsize, by line number - 1 */
+} Big;
+
+static void G_GNUC_PRINTF(2, 3) big_line(Big *b, const char *fmt, ...)
+{
+	va_list ap;
+	gsize at = b->text->len;
+
+	g_array_append_val(b->starts, at);
+	va_start(ap, fmt);
+	g_string_append_vprintf(b->text, fmt, ap);
+	va_end(ap);
+	g_string_append_c(b->text, '\n');
+}
+
+/* Cores 0 and 1 throughout, core 2 in the first 8 MiB only, core 3 after
+ * 12 MiB only; r1 of each core allocated once at its start and used all
+ * along; r5 of core 0 allocated and freed over and over.  With comments,
+ * blank lines and every kind of operation. */
+static void big_init(Big *b, gboolean comments_first)
+{
+	b->text = g_string_sized_new(BIG_SIZE + 4096);
+	b->starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+	big_line(b, "%%labyrinth-workload 1");
+	big_line(b, "%%name big one");
+	big_line(b, "%%cores 4");
+	/* A first half with no operation in it. */
+	for (unsigned i = 0; comments_first && b->text->len < BIG_SIZE / 2 + 4096; i++)
+		big_line(b, "# nothing yet %u", i);
+	for (unsigned c = 0; c < 3; c++)
+		big_line(b, "%u alloc r1 GFP_KERNEL", c);
+	gboolean core3 = FALSE;
+	for (unsigned i = 0; b->text->len < BIG_SIZE; i++) {
+		unsigned c = i % 2;
+		if (b->text->len < (8u << 20))
+			c = i % 3;
+		else if (b->text->len > (12u << 20)) {
+			if (!core3) {
+				big_line(b, "3 alloc r1 GFP_KERNEL|__GFP_ZERO 2");
+				core3 = TRUE;
+			}
+			c = i % 3 == 2 ? 3 : i % 3;
+		}
+		unsigned addr = (i % 65536) * 8 + 0x10000;
+		if (i % 1000 == 10)
+			big_line(b, "0 alloc r5 GFP_KERNEL");
+		else if (i % 1000 == 500)
+			big_line(b, "0 free r5");
+		else if (i % 1000 > 10 && i % 1000 < 500 && i % 17 == 0)
+			big_line(b, "0 st r5+8 %u", i);
+		else if (i % 97 == 0)
+			big_line(b, "# comment %u", i);
+		else if (i % 101 == 0)
+			big_line(b, "%s", "");
+		else if (i % 13 == 0)
+			big_line(b, "%u ld r1+0x%x", c, (i % 512) * 8);
+		else if (i % 5003 == 0)
+			big_line(b, "%u compute %u", c, i % 7);
+		else if (i % 7919 == 0) {
+			big_line(b, "%u lock_page r1", c);
+			big_line(b, "%u unlock_page r1", c);
+		} else if (i % 10007 == 0)
+			big_line(b, "%u barrier", c);
+		else if (i % 9973 == 0)
+			big_line(b, "%u rmw add 0x%x 1", c, addr);
+		else if (i % 3 == 0)
+			big_line(b, "%u st 0x%x %u", c, addr, i);
+		else
+			big_line(b, "%u ld 0x%x", c, addr);
+	}
+}
+
+static void big_clear(Big *b)
+{
+	g_string_free(b->text, TRUE);
+	g_array_free(b->starts, TRUE);
+}
+
+static gsize big_len(const Big *b, unsigned line)
+{
+	gsize s = g_array_index(b->starts, gsize, line - 1);
+	gsize e = line < b->starts->len ? g_array_index(b->starts, gsize, line)
+					: b->text->len;
+	return e - s - 1;
+}
+
+/* The line the second half starts with: the one after the first '\n' at or
+ * after the middle (the reader's rule). */
+static unsigned big_split_line(const Big *b)
+{
+	gsize mid = b->text->len / 2;
+	unsigned n = 1;
+
+	while (g_array_index(b->starts, gsize, n - 1) <= mid)
+		n++;
+	return n;
+}
+
+/* A copy of the text with the first line at or after *line that is long
+ * enough replaced by s, padded with blanks to keep every offset (and so
+ * the split) where it was; *line is set to the line replaced. */
+static char *big_with(const Big *b, unsigned *line, const char *s)
+{
+	while (big_len(b, *line) < strlen(s))
+		(*line)++;
+	char *t = g_memdup2(b->text->str, b->text->len + 1);
+	char *p = t + g_array_index(b->starts, gsize, *line - 1);
+	memset(p, ' ', big_len(b, *line));
+	memcpy(p, s, strlen(s));
+	return t;
+}
+
+static gboolean validate_path(const char *path, gboolean sequential, const WlLimits *limits,
+			      WlFile **wl, WlInfo *info, GError **error)
+{
+	if (sequential)
+		g_setenv("LABYRINTH_SEQUENTIAL_VALIDATE", "1", TRUE);
+	else
+		g_unsetenv("LABYRINTH_SEQUENTIAL_VALIDATE");
+	*wl = wl_open(path, error);
+	ck_assert(*wl);
+	gboolean ok = wl_validate(*wl, limits, info, error);
+	g_unsetenv("LABYRINTH_SEQUENTIAL_VALIDATE");
+	return ok;
+}
+
+/* What a cursor sees: operations, the first's line and address, the last's
+ * line.  Shows that the spans of both passes agree. */
+static void cursor_summary(WlFile *wl, int core, uint64_t out[4])
+{
+	GError *err = NULL;
+	g_autoptr(WlCursor) cur = wl_cursor_new(wl, core, &err);
+	WlOp op;
+	int r;
+
+	ck_assert_msg(cur, "%s", err ? err->message : "?");
+	memset(out, 0, 4 * sizeof(*out));
+	while ((r = wl_cursor_next(cur, &op, &err)) == 1) {
+		if (!out[0]++) {
+			out[1] = op.line;
+			out[2] = op.addr;
+		}
+		out[3] = op.line;
+	}
+	ck_assert_msg(r == 0, "%s", err ? err->message : "?");
+}
+
+/* Validates text both ways; they must agree on everything.  Returns the
+ * error message (g_free it), or NULL when the file is valid. */
+static char *both_ways(const char *text, const WlLimits *limits, gboolean cursors)
+{
+	g_autofree char *path = tu_write_temp(text, ".wl");
+	g_autoptr(WlFile) pw = NULL;
+	g_autoptr(WlFile) sw = NULL;
+	g_autoptr(GError) perr = NULL;
+	g_autoptr(GError) serr = NULL;
+	WlInfo pi, si;
+
+	gboolean pok = validate_path(path, FALSE, limits, &pw, &pi, &perr);
+	gboolean sok = validate_path(path, TRUE, limits, &sw, &si, &serr);
+	ck_assert_msg(pok == sok, "split: %s; sequential: %s", perr ? perr->message : "ok",
+		      serr ? serr->message : "ok");
+	if (!sok) {
+		ck_assert_str_eq(perr->message, serr->message);
+		ck_assert_int_eq(perr->code, serr->code);
+		char *shown = g_strdup(serr->message + strlen(path));
+		return shown;
+	}
+	ck_assert_str_eq(pi.name ? pi.name : "(none)", si.name ? si.name : "(none)");
+	ck_assert_uint_eq(pi.cores, si.cores);
+	ck_assert_uint_eq(pi.declared_cores, si.declared_cores);
+	ck_assert_uint_eq(pi.operations, si.operations);
+	ck_assert(!memcmp(pi.ops_per_core, si.ops_per_core, sizeof(pi.ops_per_core)));
+	ck_assert(!memcmp(pi.ops_of_kind, si.ops_of_kind, sizeof(pi.ops_of_kind)));
+	ck_assert_int_eq(pi.uses_lock, si.uses_lock);
+	ck_assert_int_eq(pi.uses_barrier, si.uses_barrier);
+	ck_assert_int_eq(pi.uses_alloc, si.uses_alloc);
+	for (int c = -1; cursors && c < (int)si.cores; c++) {
+		uint64_t ps[4], ss[4];
+		cursor_summary(pw, c, ps);
+		cursor_summary(sw, c, ss);
+		ck_assert_msg(!memcmp(ps, ss, sizeof(ps)), "core %d: %lu ops from line %lu",
+			      c, (unsigned long)ps[0], (unsigned long)ps[1]);
+	}
+	wl_info_clear(&pi);
+	wl_info_clear(&si);
+	return NULL;
+}
+
+START_TEST(test_split_valid)
+{
+	Big b;
+
+	big_init(&b, FALSE);
+	ck_assert_ptr_null(both_ways(b.text->str, &test_limits, TRUE));
+	/* --cores instead of %cores. */
+	WlLimits four = test_limits;
+	four.cores = 4;
+	ck_assert_ptr_null(both_ways(b.text->str, &four, FALSE));
+	/* A first line of the second half that uses r1, allocated only in
+	 * the first half. */
+	unsigned n = big_split_line(&b);
+	g_autofree char *t = big_with(&b, &n, "1 ld r1+8");
+	ck_assert_ptr_null(both_ways(t, &test_limits, FALSE));
+	big_clear(&b);
+}
+END_TEST
+
+START_TEST(test_split_no_ops_first)
+{
+	Big b;
+
+	big_init(&b, TRUE);
+	ck_assert_ptr_null(both_ways(b.text->str, &test_limits, TRUE));
+	/* %name after the split, but before any operation: legal. */
+	unsigned n = big_split_line(&b) + 1, name = 2;
+	g_autofree char *t = big_with(&b, &n, "%name late");
+	g_autofree char *dup = both_ways(t, &test_limits, FALSE);
+	g_autofree char *want = g_strdup_printf(":%u: duplicate %%name (the first is on line 2)",
+						n);
+	ck_assert_str_eq(dup, want);
+	Big b2 = {.text = g_string_new(t), .starts = b.starts};
+	g_autofree char *t2 = big_with(&b2, &name, "# no name");
+	g_string_free(b2.text, TRUE);
+	ck_assert_uint_eq(name, 2);
+	ck_assert_ptr_null(both_ways(t2, &test_limits, TRUE));
+	big_clear(&b);
+}
+END_TEST
+
+/* Where an error goes, as a fraction of the file or next to the split. */
+typedef struct {
+	int at;	      /* > 0: per mille of the lines; <= 0: the split line + at */
+	const char *line;
+	const char *want; /* the message after "PATH:LINE: ", or NULL */
+} SplitRow;
+
+static const SplitRow split_rows[] = {
+	{100, "0 ld 0x1001", "expected an 8-byte aligned address, found 0x1001"},
+	{0, "0 ld 0x1001", NULL},
+	{-1, "0 ld 0x1001", NULL},
+	{-3, "1 frob 0x8", NULL},
+	{1, "0 ld", NULL},
+	{800, "1 st 0x8 x", NULL},
+	{0, "7 ld 0x1000", "core 7 is out of range (the workload has 4 cores: 0..3)"},
+	{750, "4 ld 0x1000", "core 4 is out of range (the workload has 4 cores: 0..3)"},
+	{0, "%name x", NULL},
+	{750, "%cores 4", "duplicate %cores (the first is on line 3)"},
+	{700, "%bogus 1", NULL},
+	{600, "2 free r9", "register r9 of core 2 holds no page: no earlier alloc into it"},
+	{999, "3 ld r2", NULL},
+	{700, "1 ld 0xf0000000", NULL},
+	{2, "1 ld 0x100000000", NULL},
+};
+
+START_TEST(test_split_errors)
+{
+	const SplitRow *row = &split_rows[_i];
+	Big b;
+
+	big_init(&b, FALSE);
+	unsigned n = row->at > 0 ? (unsigned)((uint64_t)b.starts->len * row->at / 1000)
+				 : (unsigned)((int)big_split_line(&b) + row->at);
+	g_autofree char *t = big_with(&b, &n, row->line);
+	g_autofree char *msg = both_ways(t, &test_limits, FALSE);
+	ck_assert_ptr_nonnull(msg);
+	g_autofree char *where = g_strdup_printf(":%u: ", n);
+	ck_assert_msg(g_str_has_prefix(msg, where), "%s at line %u", msg, n);
+	if (row->want)
+		ck_assert_str_eq(msg + strlen(where), row->want);
+	big_clear(&b);
+}
+END_TEST
+
+/* A register freed in the first half and used in the second; then the same
+ * with a later error in the second half and an earlier one. */
+START_TEST(test_split_freed)
+{
+	Big b;
+
+	big_init(&b, FALSE);
+	unsigned n = big_split_line(&b) - 1;
+	while (big_len(&b, n) < 9)
+		n--;
+	g_autofree char *t = big_with(&b, &n, "1 free r1");
+	g_autofree char *msg = both_ways(t, &test_limits, FALSE);
+	ck_assert_ptr_nonnull(msg);
+	g_autofree char *freed = g_strdup_printf("it was freed on line %u", n);
+	ck_assert_msg(g_str_has_suffix(msg, freed), "%s", msg);
+	ck_assert_uint_gt(strtoul(msg + 1, NULL, 10), big_split_line(&b) - 1);
+
+	/* An error after the first unheld use does not take its place; one
+	 * before it does. */
+	unsigned late = b.starts->len - 10;
+	char *p = t + g_array_index(b.starts, gsize, late - 1);
+	ck_assert_uint_ge(big_len(&b, late), 4);
+	memcpy(p, "0 x ", 4);
+	g_autofree char *msg2 = both_ways(t, &test_limits, FALSE);
+	ck_assert_str_eq(msg2, msg);
+	unsigned used = (unsigned)strtoul(msg + 1, NULL, 10);
+	unsigned early = big_split_line(&b);
+	while (big_len(&b, early) < 4)
+		early++;
+	ck_assert_uint_le(early, used);
+	p = t + g_array_index(b.starts, gsize, early - 1);
+	memcpy(p, "9 x ", 4);
+	g_autofree char *msg3 = both_ways(t, &test_limits, FALSE);
+	g_autofree char *where = g_strdup_printf(":%u: core 9 is out of range", early);
+	ck_assert_msg(g_str_has_prefix(msg3, where), "%s", msg3);
+	big_clear(&b);
+}
+END_TEST
+
+/* Two errors in the second half: the first by line wins whichever of them
+ * the second half could judge alone. */
+START_TEST(test_split_two_errors)
+{
+	Big b;
+
+	big_init(&b, FALSE);
+	unsigned a = (unsigned)((uint64_t)b.starts->len * 600 / 1000);
+	unsigned c = (unsigned)((uint64_t)b.starts->len * 700 / 1000);
+	for (int k = 0; k < 2; k++) {
+		unsigned n1 = a, n2 = c;
+		g_autofree char *t1 = big_with(&b, &n1, k ? "0 ld 0x1001" : "5 ld 0x8");
+		Big b2 = {.text = g_string_new(t1), .starts = b.starts};
+		g_autofree char *t2 = big_with(&b2, &n2, k ? "5 ld 0x8" : "0 ld 0x1001");
+		g_string_free(b2.text, TRUE);
+		g_autofree char *msg = both_ways(t2, &test_limits, FALSE);
+		g_autofree char *where = g_strdup_printf(":%u: ", n1);
+		ck_assert_msg(g_str_has_prefix(msg, where), "%s", msg);
+	}
+	big_clear(&b);
+}
+END_TEST
+
 Suite *suite_workload(void)
 {
 	Suite *s = suite_create("workload");
@@ -955,6 +1300,15 @@ Suite *suite_workload(void)
 	tcase_add_test(tc, test_cursor_file_changed);
 	tcase_add_test(tc, test_cursor_blocks);
 	tcase_add_test(tc, test_long_lines);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("split");
+	tcase_set_timeout(tc, 120); /* 20 MiB files, under valgrind or ASan */
+	tcase_add_test(tc, test_split_valid);
+	tcase_add_test(tc, test_split_no_ops_first);
+	tcase_add_loop_test(tc, test_split_errors, 0, G_N_ELEMENTS(split_rows));
+	tcase_add_test(tc, test_split_freed);
+	tcase_add_test(tc, test_split_two_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
