@@ -6,30 +6,9 @@
 
 G_DEFINE_QUARK(labyrinth-sim-error-quark, sim_error)
 
-OpAccess engine_op_access(const WlOp *op)
+gboolean engine_load_mismatch(const char *path, const WlOp *op, unsigned core, uint64_t addr,
+			      uint64_t loaded, GError **error)
 {
-	static const AccessKind rmw_kinds[] = {
-		[WL_RMW_ADD] = ACC_RMW_ADD, [WL_RMW_XCHG] = ACC_RMW_XCHG, [WL_RMW_CAS] = ACC_RMW_CAS,
-	};
-	switch (op->kind) {
-	case WL_OP_LD:
-		return (OpAccess){ ACC_LOAD, 0, 0 };
-	case WL_OP_ST:
-		return (OpAccess){ ACC_STORE, op->has_value ? op->value : op->line, 0 };
-	case WL_OP_RMW:
-		return (OpAccess){ rmw_kinds[op->rmw], op->value, op->value2 };
-	case WL_OP_UNLOCK:
-		return (OpAccess){ ACC_STORE, 0, 0 };
-	default:
-		g_assert_not_reached();
-	}
-}
-
-gboolean engine_check_load(const char *path, const WlOp *op, unsigned core, uint64_t addr,
-			   uint64_t loaded, GError **error)
-{
-	if (!op->has_expect || loaded == op->expect)
-		return TRUE;
 	g_set_error(error, SIM_ERROR, SIM_ERROR_CHECK,
 		    "%s:%" PRIu32 ": core %u ld 0x%" PRIx64 " expected %" PRIu64 ", loaded %" PRIu64,
 		    path, op->line, core, addr, op->expect, loaded);

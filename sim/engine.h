@@ -56,11 +56,35 @@ typedef struct {
 	AccessKind kind;
 	uint64_t a, b;
 } OpAccess;
-OpAccess engine_op_access(const WlOp *op);
+static inline OpAccess engine_op_access(const WlOp *op)
+{
+	switch (op->kind) {
+	case WL_OP_LD:
+		return (OpAccess){ ACC_LOAD, 0, 0 };
+	case WL_OP_ST:
+		return (OpAccess){ ACC_STORE, op->has_value ? op->value : op->line, 0 };
+	case WL_OP_RMW:
+		return (OpAccess){ op->rmw == WL_RMW_ADD    ? ACC_RMW_ADD
+				   : op->rmw == WL_RMW_XCHG ? ACC_RMW_XCHG
+							    : ACC_RMW_CAS,
+				   op->value, op->value2 };
+	default: /* unlock */
+		g_assert(op->kind == WL_OP_UNLOCK);
+		return (OpAccess){ ACC_STORE, 0, 0 };
+	}
+}
+
 /* An ld's =V check: FALSE with SIM_ERROR_CHECK and the message of
  * workload-format.md, "PATH:LINE: core C ld ADDR expected V, loaded W". */
-gboolean engine_check_load(const char *path, const WlOp *op, unsigned core, uint64_t addr,
-			   uint64_t loaded, GError **error);
+gboolean engine_load_mismatch(const char *path, const WlOp *op, unsigned core, uint64_t addr,
+			      uint64_t loaded, GError **error);
+static inline gboolean engine_check_load(const char *path, const WlOp *op, unsigned core,
+					 uint64_t addr, uint64_t loaded, GError **error)
+{
+	if (G_LIKELY(!op->has_expect || loaded == op->expect))
+		return TRUE;
+	return engine_load_mismatch(path, op, core, addr, loaded, error);
+}
 
 void run_result_init(RunResult *r, unsigned n_cores);
 void run_result_clear(RunResult *r);

@@ -80,15 +80,21 @@ static gboolean at_line(Run *r, const WlOp *op, GError **error)
 }
 
 /* The address op names: plain, or rN + offset. */
-static gboolean op_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
+/* rN + offset: the rare case, out of the way of plain addresses. */
+static G_GNUC_NO_INLINE gboolean reg_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
+{
+	if (regfile_resolve(r->regs, op->core, op->reg, op->addr, addr, error))
+		return TRUE;
+	return at_line(r, op, error);
+}
+
+static inline gboolean op_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
 {
 	if (G_LIKELY(op->reg == WL_NO_REG)) {
 		*addr = op->addr;
 		return TRUE;
 	}
-	if (regfile_resolve(r->regs, op->core, op->reg, op->addr, addr, error))
-		return TRUE;
-	return at_line(r, op, error);
+	return reg_addr(r, op, addr, error);
 }
 
 /* Starts the kernel call of op on core c. */
@@ -109,7 +115,7 @@ static void kernel_finish(Run *r, unsigned c, const WlOp *op)
 
 /* One turn of a kernel call: its accesses until it is done, spins on a
  * held lock, or sleeps. */
-static gboolean kernel_turn(Run *r, unsigned c, const WlOp *op, StepResult *result,
+static G_GNUC_NO_INLINE gboolean kernel_turn(Run *r, unsigned c, const WlOp *op, StepResult *result,
 			    GError **error)
 {
 	CoreCtx *cc = &r->cores[c];
