@@ -307,10 +307,11 @@ void stats_print_report(const StatsInput *in, FILE *out, gboolean transitions)
 	fprintf(out, "Labyrinth %s: %s%s%s%s\n", PACKAGE_VERSION, in->workload_path,
 		in->workload_name ? " (" : "", in->workload_name ? in->workload_name : "",
 		in->workload_name ? ")" : "");
-	fprintf(out, "protocol %s, %s mode%s%s, %u cores, %" PRIu64 " B %u-way caches, %u B lines\n",
+	fprintf(out, "protocol %s, %s mode%s%s, %u core%s, %" PRIu64 " B %u-way caches, %u B lines\n",
 		cfg->protocol, config_mode_name(cfg->mode),
 		cfg->mode == MODE_FUNCTIONAL ? ", schedule " : "",
 		cfg->mode == MODE_FUNCTIONAL ? config_schedule_name(cfg->schedule) : "", n,
+		n == 1 ? "" : "s",
 		cfg->cache_size, cfg->assoc, cfg->line);
 	fprintf(out, "%" PRIu64 " operations in %" PRIu64 " %s\n\n", res->operations, res->cycles,
 		unit);
