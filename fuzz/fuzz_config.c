@@ -1,5 +1,5 @@
 /* fuzz_config.c - libFuzzer harness for the configuration reader
- * (sim/config.c).
+ * (sim/input/config.c).
  *
  * Each input is read twice: as a key file (config_load_file) and as lines
  * of --set assignments (config_set, one per line).  Whatever loads and
@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "input/config.h"
+#include "kernel/layout.h"
 
 static char *dir;
 
@@ -41,7 +42,8 @@ static void round_trip(const Config *cfg)
 	Config again;
 	config_init(&again);
 	g_autoptr(GError) err = NULL;
-	if (!config_load_file(&again, path, &err) || !config_validate(&again, &err))
+	if (!config_load_file(&again, path, &err) || !config_validate(&again, &err) ||
+	    !kernel_config_check(&again, &err))
 		fail(err->message, dump);
 	g_autofree char *dump2 = config_dump(&again);
 	if (strcmp(dump, dump2) != 0)
@@ -59,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	Config cfg;
 	config_init(&cfg);
-	if (config_load_file(&cfg, path, NULL) && config_validate(&cfg, NULL))
+	if (config_load_file(&cfg, path, NULL) && config_validate(&cfg, NULL) && kernel_config_check(&cfg, NULL))
 		round_trip(&cfg);
 	config_clear(&cfg);
 
@@ -70,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gboolean all = TRUE;
 	for (char **l = lines; *l; l++)
 		all &= config_set(&cfg, *l, NULL);
-	if (all && config_validate(&cfg, NULL))
+	if (all && config_validate(&cfg, NULL) && kernel_config_check(&cfg, NULL))
 		round_trip(&cfg);
 	config_clear(&cfg);
 	g_unlink(path);

@@ -1,4 +1,4 @@
-/* fuzz_workload.c - libFuzzer harness for the workload reader (sim/workload.c).
+/* fuzz_workload.c - libFuzzer harness for the workload reader (sim/input/workload.c).
  *
  * Each input is written to a file (named .wl.gz when it starts with the gzip
  * magic, so the decompressing path is fuzzed too) and read the way the
@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "layout.h"
-#include "workload.h"
+#include "input/config.h"
+#include "input/workload.h"
+#include "kernel/layout.h"
 
 static char *dir;
 

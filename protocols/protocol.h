@@ -2,7 +2,7 @@
  *
  * A protocol is data, not code: a list of stable states and a table that
  * maps (state, event) to a next state and an ordered list of actions.  The
- * generic controller in sim/coherence.c interprets that table for every
+ * generic controller in sim/machine/coherence.c interprets that table for every
  * cache; nothing in the engine knows which protocol it is running.  Adding
  * a protocol means writing one file in protocols/ that defines a Protocol
  * and naming it in protocols/registry.c.

@@ -26,8 +26,8 @@
 #include <string.h>
 
 #include "mutant.h"
-#include "verify_exhaustive.h"
-#include "verify_random.h"
+#include "verify/verify_exhaustive.h"
+#include "verify/verify_random.h"
 
 /* Mutants that are not bugs.  The snoop rows of the not-present state are
  * handled by rule in equivalent_reason(). */

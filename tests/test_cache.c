@@ -3,8 +3,8 @@
  * least recently used; hits and fills make a line most recently used. */
 #include <check.h>
 
-#include "cache.h"
 #include "suites.h"
+#include "machine/cache.h"
 
 /* 256 bytes, 2 ways, 64-byte lines: 2 sets; 0x0, 0x80, 0x100 share set 0. */
 static int fill(Cache *c, uint64_t line_addr)

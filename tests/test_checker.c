@@ -1,4 +1,4 @@
-/* test_checker.c - the invariant checker (sim/checker.c).
+/* test_checker.c - the invariant checker (sim/verify/checker.c).
  *
  * First the line invariants alone, as rows of (protocol, states, data,
  * memory, last store) and the invariant expected to break, or none.  Then
@@ -10,11 +10,11 @@
 #include <check.h>
 #include <string.h>
 
-#include "checker.h"
-#include "config.h"
-#include "machine.h"
 #include "mutant.h"
 #include "suites.h"
+#include "input/config.h"
+#include "machine/machine.h"
+#include "verify/checker.h"
 
 #define LINE_A 0x1000
 #define LINE_B 0x2000

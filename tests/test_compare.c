@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "config.h"
-#include "events.h"
-#include "hotlines.h"
-#include "machine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "input/config.h"
+#include "input/workload.h"
+#include "machine/machine.h"
+#include "report/events.h"
+#include "report/hotlines.h"
+#include "tools/compare.h"
 
 /* ---- the statistics table ---- */
 

@@ -1,4 +1,4 @@
-/* test_convert.c - the importers (sim/convert.c): a small hand-written input
+/* test_convert.c - the importers (sim/tools/convert.c): a small hand-written input
  * in each format converted and compared with the native text written out
  * by hand, the drop counts, multi-member .gz input, one row per error with
  * its exact FILE:LINE message, no output left by a failed conversion, and
@@ -7,15 +7,15 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "convert.h"
-#include "engine.h"
-#include "functional.h"
-#include "layout.h"
-#include "machine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "engine/engine.h"
+#include "engine/functional.h"
+#include "input/config.h"
+#include "input/workload.h"
+#include "kernel/layout.h"
+#include "machine/machine.h"
+#include "tools/convert.h"
 
 /* A fresh directory for one test's inputs, so file names (which appear in
  * the output) are fixed. */

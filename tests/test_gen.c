@@ -1,4 +1,4 @@
-/* test_gen.c - the pattern generators (sim/gen.c): the exact lines of small
+/* test_gen.c - the pattern generators (sim/tools/gen.c): the exact lines of small
  * workloads written out by hand, determinism (same seed, same bytes), the
  * operation mix asked for, and that every pattern's output passes the
  * reader's validation with the core count, name and operation count it
@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "gen.h"
-#include "layout.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "input/config.h"
+#include "input/workload.h"
+#include "kernel/layout.h"
+#include "tools/gen.h"
 
 /* The text gen_write() produces for pattern and params; asserts success. */
 static char *gen_text_of(const char *pattern, const GenParams *p)

@@ -14,14 +14,14 @@
 #include <check.h>
 #include <string.h>
 
-#include "config.h"
-#include "engine.h"
-#include "functional.h"
-#include "kernel.h"
-#include "machine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "engine/engine.h"
+#include "engine/functional.h"
+#include "input/config.h"
+#include "input/workload.h"
+#include "kernel/kernel.h"
+#include "machine/machine.h"
 
 typedef struct {
 	Config cfg;

@@ -2,8 +2,8 @@
  * far ends of the 48-bit space, and that reads allocate nothing. */
 #include <check.h>
 
-#include "memory.h"
 #include "suites.h"
+#include "machine/memory.h"
 
 START_TEST(test_untouched_reads_zero)
 {

@@ -3,9 +3,9 @@
  * with the overflow spilled to disk and read back. */
 #include <check.h>
 
-#include "opstream.h"
 #include "suites.h"
 #include "testutil.h"
+#include "engine/opstream.h"
 
 /* n_cores cores, per_core ops each; layout 0: interleaved line by line,
  * 1: all of core 0, then all of core 1, ...  Core c's k-th store writes

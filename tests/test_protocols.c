@@ -10,10 +10,10 @@
 #include <check.h>
 #include <string.h>
 
-#include "config.h"
-#include "machine.h"
 #include "protocol.h"
 #include "suites.h"
+#include "input/config.h"
+#include "machine/machine.h"
 
 #define LINE_A 0x1000
 #define LINE_B 0x2000

@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "autoconfig.h"
-#include "config.h"
-#include "machine.h"
-#include "stats.h"
 #include "suites.h"
+#include "input/config.h"
+#include "machine/machine.h"
+#include "report/stats.h"
 
 typedef struct {
 	Config cfg;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "sweep.h"
+#include "tools/sweep.h"
 
 /* cores 1,2,4 x protocol msi,mesi x allocator.policy global,pcp */
 static SweepGrid *grid_3x2x2(void)

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "config.h"
-#include "machine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "timeline.h"
+#include "input/config.h"
+#include "machine/machine.h"
+#include "report/timeline.h"
 
 /* Writes tl (to path, as created) and returns its rows of block b (0 or
  * 1), comments left out. */

@@ -8,14 +8,14 @@
 #include <check.h>
 #include <string.h>
 
-#include "config.h"
-#include "functional.h"
-#include "histogram.h"
-#include "machine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "timing.h"
-#include "workload.h"
+#include "engine/functional.h"
+#include "engine/timing.h"
+#include "input/config.h"
+#include "input/workload.h"
+#include "machine/machine.h"
+#include "util/histogram.h"
 
 typedef struct {
 	Config cfg;

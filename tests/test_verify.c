@@ -26,8 +26,8 @@
 
 #include "mutant.h"
 #include "suites.h"
-#include "verify_exhaustive.h"
-#include "verify_random.h"
+#include "verify/verify_exhaustive.h"
+#include "verify/verify_random.h"
 
 typedef struct {
 	const char *proto;

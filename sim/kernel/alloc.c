@@ -40,7 +40,7 @@
 #include <string.h>
 
 #include "kpriv.h"
-#include "workload.h"
+#include "input/workload.h"
 
 static KCore *core_of(Kernel *k, unsigned core)
 {

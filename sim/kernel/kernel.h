@@ -37,9 +37,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
 #include "layout.h"
-#include "machine.h"
+#include "input/config.h"
+#include "machine/machine.h"
 
 typedef enum {
 	KOP_LOAD,

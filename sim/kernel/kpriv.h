@@ -20,8 +20,8 @@
 #ifndef LABYRINTH_KERNEL_PRIV_H
 #define LABYRINTH_KERNEL_PRIV_H
 
-#include "histogram.h"
 #include "kernel.h"
+#include "util/histogram.h"
 
 #define KM_BEGIN(f)                                                                                \
 	switch ((f)->pc) {                                                                         \

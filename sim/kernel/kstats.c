@@ -18,6 +18,30 @@
 
 #include "kpriv.h"
 
+/* What the zone holds now, for reports (no simulated access). */
+void kernel_zone_info(const Kernel *k, KZoneInfo *zi)
+{
+	uint64_t pcp = 0;
+	for (unsigned c = 0; c < k->n_cores; c++)
+		pcp += k->pcp_pages[c];
+	*zi = (KZoneInfo){
+		.min = k->wmark_min,
+		.low = k->wmark_low,
+		.high = k->wmark_high,
+		.batch = k->batch,
+		.pcp_high = k->pcp_high,
+		.buddy_pages = k->buddy_pages,
+		.pcp_pages = pcp,
+		.allocated = k->allocated,
+	};
+}
+
+uint64_t kernel_pcp_count(const Kernel *k, unsigned core)
+{
+	g_assert(core < k->n_cores);
+	return k->pcp_pages[core];
+}
+
 static void observe(void *data, Machine *m, unsigned core, int kind, uint64_t addr,
 		    uint64_t value)
 {

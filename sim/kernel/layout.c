@@ -1,7 +1,7 @@
 /* layout.c - the allocator region's place, size and inner layout; see
  * layout.h for the picture and the reasons. */
 #include "layout.h"
-#include "workload.h"
+#include "input/workload.h"
 
 static uint64_t round_up(uint64_t v, uint64_t to)
 {
@@ -55,4 +55,20 @@ void kernel_layout(const Config *cfg, KLayout *l)
 	 * between mem_map and the first frame. */
 	l->frames = cfg->mem_size - cfg->zone_pages * KERNEL_PAGE_SIZE;
 	g_assert(l->mem_map + mem_map_size(cfg) <= l->frames);
+}
+
+gboolean kernel_config_check(const Config *cfg, GError **error)
+{
+	/* kernel_region_size() multiplies zone_pages; keep it from wrapping. */
+	gboolean fits = cfg->zone_pages <= cfg->mem_size / (KERNEL_PAGE_SIZE + KERNEL_STRUCT_PAGE) &&
+			kernel_region_size(cfg) < cfg->mem_size;
+	if (fits)
+		return TRUE;
+	g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_VALUE,
+		    "allocator.zone_pages: %" G_GUINT64_FORMAT " pages (%" G_GUINT64_FORMAT
+		    " bytes) and their metadata (64 bytes a page and 1 MiB, rounded up to 1 MiB) "
+		    "do not fit below memory.size (%" G_GUINT64_FORMAT
+		    " bytes) with plain memory left below",
+		    cfg->zone_pages, cfg->zone_pages * KERNEL_PAGE_SIZE, cfg->mem_size);
+	return FALSE;
 }

@@ -34,9 +34,10 @@
 #ifndef LABYRINTH_KERNEL_LAYOUT_H
 #define LABYRINTH_KERNEL_LAYOUT_H
 
+#include <glib.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "input/config.h"
 
 #define KERNEL_PAGE_SIZE 4096u
 #define KERNEL_PAGE_SHIFT 12
@@ -88,5 +89,11 @@ uint64_t kernel_region_size(const Config *cfg);
 /* The first byte of the region: mem_size - kernel_region_size(). */
 uint64_t kernel_region_base(const Config *cfg);
 void kernel_layout(const Config *cfg, KLayout *l);
+
+/* The configuration's rules that need the layout, checked after
+ * config_validate(): the region (page frames, their metadata, rounded up
+ * to 1 MiB) fits at the top of memory with at least a page of plain memory
+ * below it.  FALSE with CONFIG_ERROR_VALUE naming allocator.zone_pages. */
+gboolean kernel_config_check(const Config *cfg, GError **error);
 
 #endif

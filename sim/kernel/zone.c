@@ -189,29 +189,6 @@ const KLayout *kernel_get_layout(const Kernel *k)
 	return &k->l;
 }
 
-void kernel_zone_info(const Kernel *k, KZoneInfo *zi)
-{
-	uint64_t pcp = 0;
-	for (unsigned c = 0; c < k->n_cores; c++)
-		pcp += k->pcp_pages[c];
-	*zi = (KZoneInfo){
-		.min = k->wmark_min,
-		.low = k->wmark_low,
-		.high = k->wmark_high,
-		.batch = k->batch,
-		.pcp_high = k->pcp_high,
-		.buddy_pages = k->buddy_pages,
-		.pcp_pages = pcp,
-		.allocated = k->allocated,
-	};
-}
-
-uint64_t kernel_pcp_count(const Kernel *k, unsigned core)
-{
-	g_assert(core < k->n_cores);
-	return k->pcp_pages[core];
-}
-
 /* zone_watermark_ok(): is there more than mark free after this request?
  * In: kc->wm.order, .mark (already lowered for reserves).  Out: .ok, and
  * .free (NR_FREE_PAGES minus the 2^order - 1 pages a block of this order
