@@ -63,51 +63,48 @@ static uint64_t reserve_floor(uint64_t min, uint32_t gfp)
 	return min;
 }
 
-static KStep alloc_call(Kernel *k, KCore *kc)
+/* __alloc_pages() */
+static KStep alloc_pages(Kernel *k, KCore *kc, KAllocPagesFrame *f)
 {
-	__typeof__(kc->call) *f = &kc->call;
-
 	KM_BEGIN(f);
 	f->can_block = (f->gfp & WL_GFP_KERNEL) != 0;
 	f->zero = k->claim == ALLOC_CLAIM_ZERO || (f->gfp & WL_GFP_ZERO);
 retry:
-	f->dip = 0;
+	f->reserve_dip = 0;
 	/* Fast path: get_page_from_freelist() at the low watermark. */
 	LOAD(k->l.wmark + KL_WMARK_LOW, "wmark_low");
-	kc->wm.order = f->order;
-	kc->wm.mark = kc->val;
-	KM_CALL(f, kz_watermark_ok(k, kc));
-	if (!kc->wm.ok) {
+	KM_CALL(f, kz_watermark_ok, &kc->watermark_ok, .order = f->order, .mark = kc->val);
+	if (!kc->watermark_ok.ok) {
 		/* Slow path: the min watermark, less the caller's reserve.
 		 * Linux would wake kswapd here; this model has none. */
 		k->st.slowpath++;
 		LOAD(k->l.wmark + KL_WMARK_MIN, "wmark_min");
-		f->min = kc->val;
-		kc->wm.mark = reserve_floor(f->min, f->gfp);
-		KM_CALL(f, kz_watermark_ok(k, kc));
-		if (!kc->wm.ok)
+		f->wmark_min = kc->val;
+		KM_CALL(f, kz_watermark_ok, &kc->watermark_ok, .order = f->order,
+			.mark = reserve_floor(f->wmark_min, f->gfp));
+		if (!kc->watermark_ok.ok)
 			goto nopage;
-		f->dip = kc->wm.free <= (int64_t)f->min;
+		f->reserve_dip = kc->watermark_ok.free <= (int64_t)f->wmark_min;
 	}
 
 	/* rmqueue() */
 	f->pfn = KNO_PAGE;
 	f->use_buddy = 1;
 	if (f->order == 0 && k->policy == ALLOC_POLICY_PCP) {
-		KM_CALL(f, kp_rmqueue_pcplist(k, kc));
-		f->pfn = kc->pcp.pfn;
-		f->use_buddy = kc->pcp.trylock_failed;
+		KM_CALL(f, kp_rmqueue_pcplist, &kc->rmqueue_pcplist);
+		f->pfn = kc->rmqueue_pcplist.pfn;
+		f->path = kc->rmqueue_pcplist.path;
+		f->use_buddy = kc->rmqueue_pcplist.trylock_failed;
 	}
 	if (f->use_buddy) {
 		/* rmqueue_buddy() */
 		f->path = KPATH_BUDDY;
-		KM_CALL(f, kz_lock(k, kc));
-		kc->rmq.order = f->order;
-		KM_CALL(f, kb_rmqueue_smallest(k, kc));
-		f->pfn = kc->rmq.pfn;
+		KM_CALL(f, kz_lock, &kc->spin_lock);
+		KM_CALL(f, kb_rmqueue_smallest, &kc->rmqueue_smallest, .order = f->order);
+		f->pfn = kc->rmqueue_smallest.pfn;
 		if (f->pfn != KNO_PAGE)
 			RMW_ADD(k->l.vmstat, -(int64_t)(UINT64_C(1) << f->order), "NR_FREE_PAGES");
-		KM_CALL(f, kz_unlock(k, kc));
+		KM_CALL(f, kz_unlock, &kc->spin_unlock);
 	}
 	/* The count said yes but the lists were empty: the free pages are on
 	 * other cores' per-CPU lists, or (timing mode) another core took them
@@ -119,20 +116,20 @@ retry:
 	STORE(kl_page_struct(k, f->pfn) + KL_PAGE_REFCOUNT, 1, "set_page_refcounted");
 
 	/* The exclusive claim, line by line. */
-	f->n = ((uint64_t)KERNEL_PAGE_SIZE << f->order) / k->line;
+	f->claim_lines = ((uint64_t)KERNEL_PAGE_SIZE << f->order) / k->line;
 	if (k->break_claim) {
 		k->break_claim = FALSE;
-		f->n = 0;
+		f->claim_lines = 0;
 	}
-	for (f->i = 0; f->i < f->n; f->i++)
-		KM_OP(f->zero ? KOP_CLAIM_ZERO : KOP_CLAIM_RFO, kl_frame(k, f->pfn) + f->i * k->line, 0,
-		      0, CTX_KERNEL_CLAIM, "claim");
+	for (f->claim_next = 0; f->claim_next < f->claim_lines; f->claim_next++)
+		KM_OP(f->zero ? KOP_CLAIM_ZERO : KOP_CLAIM_RFO,
+		      kl_frame(k, f->pfn) + f->claim_next * k->line, 0, 0, CTX_KERNEL_CLAIM, "claim");
 
 	if (!kcheck_after_alloc(k, kc, f->pfn, f->order, f->zero, &kc->error))
 		goto out;
-	k->st.reserve_dips += f->dip;
+	k->st.reserve_dips += f->reserve_dip;
 	kc->result = kl_frame(k, f->pfn);
-	kstats_alloc_done(k, kc, (KPath)f->path, kc->now - kc->t_begin);
+	kstats_alloc_done(k, kc, f->path, kc->now - kc->t_begin);
 	goto out;
 
 nopage:
@@ -141,8 +138,8 @@ nopage:
 		 * from the start, as after a round of direct reclaim. */
 		k->st.sleeps++;
 		kc->sleep_from = kc->now;
-		f->gen = k->free_gen;
-		while (k->free_gen == f->gen)
+		f->sleep_gen = k->free_gen;
+		while (k->free_gen == f->sleep_gen)
 			KM_YIELD(f, KSTEP_BLOCKED);
 		kc->woke = TRUE;
 		goto retry;
@@ -153,10 +150,9 @@ out:;
 	KM_END(f);
 }
 
-static KStep free_call(Kernel *k, KCore *kc)
+/* __free_pages() */
+static KStep free_pages(Kernel *k, KCore *kc, KFreePagesFrame *f)
 {
-	__typeof__(kc->call) *f = &kc->call;
-
 	KM_BEGIN(f);
 	/* put_page_testzero(): the last reference goes. */
 	RMW_ADD(kl_page_struct(k, f->pfn) + KL_PAGE_REFCOUNT, -1, "put_page_testzero");
@@ -164,28 +160,25 @@ static KStep free_call(Kernel *k, KCore *kc)
 
 	f->use_buddy = 1;
 	if (f->order == 0 && k->policy == ALLOC_POLICY_PCP) {
-		kc->pcp.pfn = f->pfn;
-		KM_CALL(f, kp_free_unref_page(k, kc));
-		f->use_buddy = kc->pcp.trylock_failed;
+		KM_CALL(f, kp_free_unref_page, &kc->free_unref_page, .pfn = f->pfn);
+		f->path = kc->free_unref_page.path;
+		f->use_buddy = kc->free_unref_page.trylock_failed;
 	}
 	if (f->use_buddy) {
 		/* __free_pages_ok() -> free_one_page() */
 		f->path = KFPATH_BUDDY;
-		KM_CALL(f, kz_lock(k, kc));
-		kc->fop.pfn = f->pfn;
-		kc->fop.order = f->order;
-		KM_CALL(f, kb_free_one_page(k, kc));
+		KM_CALL(f, kz_lock, &kc->spin_lock);
+		KM_CALL(f, kb_free_one_page, &kc->free_one_page, .pfn = f->pfn, .order = f->order);
 		RMW_ADD(k->l.vmstat, UINT64_C(1) << f->order, "NR_FREE_PAGES");
-		KM_CALL(f, kz_unlock(k, kc));
+		KM_CALL(f, kz_unlock, &kc->spin_unlock);
 	}
 	k->free_gen++;
-	kstats_free_done(k, kc, (KFreePath)f->path, kc->now - kc->t_begin);
+	kstats_free_done(k, kc, f->path, kc->now - kc->t_begin);
 	KM_END(f);
 }
 
-static KStep lock_page_call(Kernel *k, KCore *kc)
+static KStep lock_page(Kernel *k, KCore *kc, KLockPageFrame *f)
 {
-	__typeof__(kc->call) *f = &kc->call;
 	uint64_t flags = kl_page_struct(k, f->pfn) + KL_PAGE_FLAGS;
 
 	KM_BEGIN(f);
@@ -193,10 +186,10 @@ static KStep lock_page_call(Kernel *k, KCore *kc)
 	for (;;) {
 		/* trylock_page(): test, and only then test-and-set. */
 		LOAD(flags, "lock_page.test");
-		f->n = kc->val;
-		if (!(f->n & PG_LOCKED)) {
-			CAS(flags, f->n, f->n | PG_LOCKED, "lock_page.set");
-			if (kc->val == f->n)
+		f->flags = kc->val;
+		if (!(f->flags & PG_LOCKED)) {
+			CAS(flags, f->flags, f->flags | PG_LOCKED, "lock_page.set");
+			if (kc->val == f->flags)
 				break;
 		}
 		f->spun = 1;
@@ -207,10 +200,8 @@ static KStep lock_page_call(Kernel *k, KCore *kc)
 	KM_END(f);
 }
 
-static KStep unlock_page_call(Kernel *k, KCore *kc)
+static KStep unlock_page(Kernel *k, KCore *kc, KUnlockPageFrame *f)
 {
-	__typeof__(kc->call) *f = &kc->call;
-
 	KM_BEGIN(f);
 	/* An allocated page has no other flag set (PG_buddy is clear while
 	 * it is allocated), so clearing PG_locked is storing 0. */
@@ -223,13 +214,13 @@ static KStep run_call(Kernel *k, KCore *kc)
 {
 	switch (kc->kind) {
 	case KCALL_ALLOC:
-		return alloc_call(k, kc);
+		return alloc_pages(k, kc, &kc->alloc_pages);
 	case KCALL_FREE:
-		return free_call(k, kc);
+		return free_pages(k, kc, &kc->free_pages);
 	case KCALL_LOCK_PAGE:
-		return lock_page_call(k, kc);
+		return lock_page(k, kc, &kc->lock_page);
 	case KCALL_UNLOCK_PAGE:
-		return unlock_page_call(k, kc);
+		return unlock_page(k, kc, &kc->unlock_page);
 	case KCALL_NONE:
 		break;
 	}
@@ -239,15 +230,18 @@ static KStep run_call(Kernel *k, KCore *kc)
 static KCore *begin(Kernel *k, unsigned core, KCallKind call, uint64_t now)
 {
 	KCore *kc = core_of(k, core);
-	g_assert(kc->kind == KCALL_NONE && kc->call.pc == 0);
+	g_assert(kc->kind == KCALL_NONE);
 	kc->kind = call;
 	kc->now = kc->t_begin = now;
 	kc->have_pending = FALSE;
 	kc->result = 0;
 	kc->woke = FALSE;
-	memset(&kc->call, 0, sizeof kc->call);
 	return kc;
 }
+
+/* begin() a call, and start its frame with the call's arguments. */
+#define BEGIN_CALL(k, core, call, frame, now, ...)                                                  \
+	KM_INIT(&begin(k, core, call, now)->frame, __VA_ARGS__)
 
 /* The pfn of page, the first page of an allocated block; else FALSE with
  * an error of code `code` saying what page is instead. */
@@ -285,9 +279,7 @@ static gboolean allocated_head(const Kernel *k, uint64_t page, const char *what,
 void kernel_begin_alloc(Kernel *k, unsigned core, uint32_t gfp, unsigned order, uint64_t now)
 {
 	g_assert(order <= KERNEL_MAX_ORDER);
-	KCore *kc = begin(k, core, KCALL_ALLOC, now);
-	kc->call.gfp = gfp;
-	kc->call.order = order;
+	BEGIN_CALL(k, core, KCALL_ALLOC, alloc_pages, now, .gfp = gfp, .order = order);
 }
 
 gboolean kernel_begin_free(Kernel *k, unsigned core, uint64_t page, uint64_t now, GError **error)
@@ -303,12 +295,11 @@ gboolean kernel_begin_free(Kernel *k, unsigned core, uint64_t page, uint64_t now
 			    page);
 		return FALSE;
 	}
-	KCore *kc = begin(k, core, KCALL_FREE, now);
-	kc->call.pfn = pfn;
-	kc->call.order = k->pstate[pfn] & PS_ORDER;
+	unsigned order = k->pstate[pfn] & PS_ORDER;
+	BEGIN_CALL(k, core, KCALL_FREE, free_pages, now, .pfn = pfn, .order = order);
 	/* The block stops being the caller's now; it becomes free when it
 	 * reaches a list. */
-	uint64_t n = UINT64_C(1) << kc->call.order;
+	uint64_t n = UINT64_C(1) << order;
 	memset(k->pstate + pfn, 0, n);
 	k->allocated -= n;
 	return TRUE;
@@ -320,7 +311,7 @@ gboolean kernel_begin_lock_page(Kernel *k, unsigned core, uint64_t page, uint64_
 	uint64_t pfn;
 	if (!allocated_head(k, page, "lock_page", KERNEL_ERROR_BAD_PAGE_LOCK, &pfn, error))
 		return FALSE;
-	begin(k, core, KCALL_LOCK_PAGE, now)->call.pfn = pfn;
+	BEGIN_CALL(k, core, KCALL_LOCK_PAGE, lock_page, now, .pfn = pfn);
 	return TRUE;
 }
 
@@ -335,7 +326,7 @@ gboolean kernel_begin_unlock_page(Kernel *k, unsigned core, uint64_t page, uint6
 			    "unlock_page of page 0x%" PRIx64 ", which is not locked", page);
 		return FALSE;
 	}
-	begin(k, core, KCALL_UNLOCK_PAGE, now)->call.pfn = pfn;
+	BEGIN_CALL(k, core, KCALL_UNLOCK_PAGE, unlock_page, now, .pfn = pfn);
 	return TRUE;
 }
 

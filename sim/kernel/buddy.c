@@ -18,12 +18,10 @@
  * read-for-ownership and a write, the same traffic as an rmw add. */
 
 /* __rmqueue_smallest(): the first block on the lowest non-empty list of
- * order >= kc->rmq.order, split down to that order.  Out: kc->rmq.pfn, or
- * KNO_PAGE when no list had a block. */
-KStep kb_rmqueue_smallest(Kernel *k, KCore *kc)
+ * order >= f->order, split down to that order.  Out: f->pfn, or KNO_PAGE
+ * when no list had a block. */
+KStep kb_rmqueue_smallest(Kernel *k, KCore *kc, KRmqueueSmallestFrame *f)
 {
-	__typeof__(kc->rmq) *f = &kc->rmq;
-
 	KM_BEGIN(f);
 	for (f->o = f->order; f->o <= KERNEL_MAX_ORDER; f->o++) {
 		LOAD(kl_free_area(k, f->o) + KL_FA_NEXT, "free_list");
@@ -37,8 +35,7 @@ KStep kb_rmqueue_smallest(Kernel *k, KCore *kc)
 	f->pfn = kl_node_pfn(k, kc->val);
 
 	/* del_page_from_free_list(): unlink, clear PG_buddy and the order. */
-	kc->ldel.entry = kl_page_node(k, f->pfn);
-	KM_CALL(f, kl_list_del(k, kc));
+	KM_CALL(f, kl_list_del, &kc->list_del, .entry = kl_page_node(k, f->pfn));
 	STORE(kl_page_struct(k, f->pfn) + KL_PAGE_FLAGS, 0, "clear_page_buddy");
 	STORE(kl_page_struct(k, f->pfn) + KL_PAGE_PRIVATE, 0, "set_page_private");
 	RMW_ADD(kl_free_area(k, f->o) + KL_FA_NR_FREE, -1, "free_area.nr_free");
@@ -49,10 +46,9 @@ KStep kb_rmqueue_smallest(Kernel *k, KCore *kc)
 	 * that order takes the block just split off, still warm. */
 	while (f->o > f->order) {
 		f->o--;
-		kc->ladd.entry = kl_page_node(k, f->pfn + (UINT64_C(1) << f->o));
-		kc->ladd.head = kl_free_area(k, f->o) + KL_FA_NEXT;
-		kc->ladd.tail = 0;
-		KM_CALL(f, kl_list_add(k, kc));
+		KM_CALL(f, kl_list_add, &kc->list_add,
+			.entry = kl_page_node(k, f->pfn + (UINT64_C(1) << f->o)),
+			.head = kl_free_area(k, f->o) + KL_FA_NEXT, .tail = 0);
 		RMW_ADD(kl_free_area(k, f->o) + KL_FA_NR_FREE, 1, "free_area.nr_free");
 		STORE(kl_page_struct(k, f->pfn + (UINT64_C(1) << f->o)) + KL_PAGE_PRIVATE, f->o,
 		      "set_buddy_order");
@@ -64,13 +60,11 @@ out:;
 	KM_END(f);
 }
 
-/* __free_one_page(): merges the block at kc->fop.pfn of kc->fop.order with
- * its buddy while the buddy is free and whole (PG_buddy set and the same
+/* __free_one_page(): merges the block at f->pfn of f->order with its
+ * buddy while the buddy is free and whole (PG_buddy set and the same
  * order: page_is_buddy()), then puts the result at the head of its list. */
-KStep kb_free_one_page(Kernel *k, KCore *kc)
+KStep kb_free_one_page(Kernel *k, KCore *kc, KFreeOnePageFrame *f)
 {
-	__typeof__(kc->fop) *f = &kc->fop;
-
 	KM_BEGIN(f);
 	while (f->order < KERNEL_MAX_ORDER) {
 		f->buddy = f->pfn ^ (UINT64_C(1) << f->order);
@@ -84,8 +78,7 @@ KStep kb_free_one_page(Kernel *k, KCore *kc)
 		if (kc->val != f->order)
 			break;
 		/* del_page_from_free_list(buddy) */
-		kc->ldel.entry = kl_page_node(k, f->buddy);
-		KM_CALL(f, kl_list_del(k, kc));
+		KM_CALL(f, kl_list_del, &kc->list_del, .entry = kl_page_node(k, f->buddy));
 		STORE(kl_page_struct(k, f->buddy) + KL_PAGE_FLAGS, 0, "clear_page_buddy");
 		STORE(kl_page_struct(k, f->buddy) + KL_PAGE_PRIVATE, 0, "set_page_private");
 		RMW_ADD(kl_free_area(k, f->order) + KL_FA_NR_FREE, -1, "free_area.nr_free");
@@ -93,10 +86,8 @@ KStep kb_free_one_page(Kernel *k, KCore *kc)
 		f->pfn &= f->buddy;
 		f->order++;
 	}
-	kc->ladd.entry = kl_page_node(k, f->pfn);
-	kc->ladd.head = kl_free_area(k, f->order) + KL_FA_NEXT;
-	kc->ladd.tail = 0;
-	KM_CALL(f, kl_list_add(k, kc));
+	KM_CALL(f, kl_list_add, &kc->list_add, .entry = kl_page_node(k, f->pfn),
+		.head = kl_free_area(k, f->order) + KL_FA_NEXT, .tail = 0);
 	RMW_ADD(kl_free_area(k, f->order) + KL_FA_NR_FREE, 1, "free_area.nr_free");
 	STORE(kl_page_struct(k, f->pfn) + KL_PAGE_PRIVATE, f->order, "set_buddy_order");
 	STORE(kl_page_struct(k, f->pfn) + KL_PAGE_FLAGS, PG_BUDDY, "set_page_buddy");

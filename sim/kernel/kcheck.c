@@ -95,7 +95,7 @@ static gboolean check_counters(Kernel *k, unsigned core, uint64_t pfn, GError **
 				      core, kl_frame(k, pfn), nr, k->buddy_pages);
 	}
 	for (unsigned c = 0; c < k->n_cores; c++) {
-		if (k->cores[c].pcp.pc != 0)
+		if (kcore_in_pcp(&k->cores[c]))
 			continue;
 		uint64_t count = machine_peek_word(m, kl_pcp(k, c) + KL_PCP_COUNT);
 		if (count != k->pcp_pages[c])

@@ -25,11 +25,9 @@ static void check_node(const Kernel *k, uint64_t node)
 		g_assert(node >= k->l.free_area && node < kl_pcp(k, k->n_cores));
 }
 
-/* list_del(entry): next->prev = prev; prev->next = next.  In: kc->ldel.entry. */
-KStep kl_list_del(Kernel *k, KCore *kc)
+/* list_del(entry): next->prev = prev; prev->next = next.  In: f->entry. */
+KStep kl_list_del(Kernel *k, KCore *kc, KListDelFrame *f)
 {
-	__typeof__(kc->ldel) *f = &kc->ldel;
-
 	KM_BEGIN(f);
 	LOAD(f->entry + 0, "list_del.next");
 	f->next = kc->val;
@@ -42,12 +40,10 @@ KStep kl_list_del(Kernel *k, KCore *kc)
 	KM_END(f);
 }
 
-/* list_add(entry, head), or list_add_tail() when kc->ladd.tail: links entry
- * after head (or before it, at the tail).  In: kc->ladd.entry, .head, .tail. */
-KStep kl_list_add(Kernel *k, KCore *kc)
+/* list_add(entry, head), or list_add_tail() when f->tail: links entry
+ * after head (or before it, at the tail).  In: f->entry, f->head, f->tail. */
+KStep kl_list_add(Kernel *k, KCore *kc, KListAddFrame *f)
 {
-	__typeof__(kc->ladd) *f = &kc->ladd;
-
 	KM_BEGIN(f);
 	if (!f->tail) {
 		/* __list_add(new, head, head->next) */

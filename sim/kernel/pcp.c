@@ -25,67 +25,61 @@
 #define PCP_TRYLOCK(pcp) XCHG((pcp) + KL_PCP_LOCK, 1, "pcp_trylock")
 #define PCP_UNLOCK(pcp) STORE((pcp) + KL_PCP_LOCK, 0, "pcp_unlock")
 
-/* rmqueue_bulk(): up to kc->pcp.batch order-0 blocks from the buddy lists
- * to the tail of the core's list, under the zone lock.  Out: kc->bulk.i,
- * the number moved (0 when the buddy lists are empty). */
-static KStep rmqueue_bulk(Kernel *k, KCore *kc)
+/* rmqueue_bulk(): up to f->batch order-0 blocks from the buddy lists to
+ * the tail of the core's list, under the zone lock.  Out: f->moved, the
+ * number moved (0 when the buddy lists are empty). */
+static KStep rmqueue_bulk(Kernel *k, KCore *kc, KRmqueueBulkFrame *f)
 {
-	__typeof__(kc->bulk) *f = &kc->bulk;
 	uint64_t pcp = kl_pcp(k, kc->id);
 
 	KM_BEGIN(f);
-	KM_CALL(f, kz_lock(k, kc));
-	for (f->i = 0; f->i < kc->pcp.batch; f->i++) {
-		kc->rmq.order = 0;
-		KM_CALL(f, kb_rmqueue_smallest(k, kc));
-		if (kc->rmq.pfn == KNO_PAGE)
+	KM_CALL(f, kz_lock, &kc->spin_lock);
+	for (f->moved = 0; f->moved < f->batch; f->moved++) {
+		KM_CALL(f, kb_rmqueue_smallest, &kc->rmqueue_smallest, .order = 0);
+		if (kc->rmqueue_smallest.pfn == KNO_PAGE)
 			break;
 		/* list_add_tail keeps the batch in address order. */
-		kc->ladd.entry = kl_page_node(k, kc->rmq.pfn);
-		kc->ladd.head = pcp + KL_PCP_LIST;
-		kc->ladd.tail = 1;
-		KM_CALL(f, kl_list_add(k, kc));
+		KM_CALL(f, kl_list_add, &kc->list_add,
+			.entry = kl_page_node(k, kc->rmqueue_smallest.pfn),
+			.head = pcp + KL_PCP_LIST, .tail = 1);
 		k->pcp_pages[kc->id]++;
 	}
-	if (f->i)
-		RMW_ADD(k->l.vmstat, -(int64_t)f->i, "NR_FREE_PAGES");
-	KM_CALL(f, kz_unlock(k, kc));
+	if (f->moved)
+		RMW_ADD(k->l.vmstat, -(int64_t)f->moved, "NR_FREE_PAGES");
+	KM_CALL(f, kz_unlock, &kc->spin_unlock);
 	k->st.refills++;
-	k->st.pages_refilled += f->i;
+	k->st.pages_refilled += f->moved;
 	KM_END(f);
 }
 
-/* free_pcppages_bulk(): kc->bulk.n pages from the tail of the core's list
- * back to the buddy lists, merging, under the zone lock. */
-static KStep free_pcppages_bulk(Kernel *k, KCore *kc)
+/* free_pcppages_bulk(): f->n pages from the tail of the core's list back
+ * to the buddy lists, merging, under the zone lock. */
+static KStep free_pcppages_bulk(Kernel *k, KCore *kc, KFreePcppagesBulkFrame *f)
 {
-	__typeof__(kc->bulk) *f = &kc->bulk;
 	uint64_t pcp = kl_pcp(k, kc->id);
 
 	KM_BEGIN(f);
-	KM_CALL(f, kz_lock(k, kc));
-	for (f->i = 0; f->i < f->n; f->i++) {
+	KM_CALL(f, kz_lock, &kc->spin_lock);
+	for (f->done = 0; f->done < f->n; f->done++) {
 		LOAD(pcp + KL_PCP_LIST + 8, "pcp_list_last");
-		kc->ldel.entry = kc->val;
-		KM_CALL(f, kl_list_del(k, kc));
+		f->node = kc->val;
+		KM_CALL(f, kl_list_del, &kc->list_del, .entry = f->node);
 		k->pcp_pages[kc->id]--;
-		kc->fop.pfn = kl_node_pfn(k, kc->ldel.entry);
-		kc->fop.order = 0;
-		KM_CALL(f, kb_free_one_page(k, kc));
+		KM_CALL(f, kb_free_one_page, &kc->free_one_page, .pfn = kl_node_pfn(k, f->node),
+			.order = 0);
 	}
 	RMW_ADD(k->l.vmstat, f->n, "NR_FREE_PAGES");
-	KM_CALL(f, kz_unlock(k, kc));
+	KM_CALL(f, kz_unlock, &kc->spin_unlock);
 	k->st.drains++;
 	k->st.pages_drained += f->n;
 	KM_END(f);
 }
 
-/* rmqueue_pcplist(): an order-0 page for the core.  Out: kc->pcp.pfn
- * (KNO_PAGE if the list was empty and refilling found nothing), and
- * kc->pcp.trylock_failed.  kc->call.path says pcp hit or refill. */
-KStep kp_rmqueue_pcplist(Kernel *k, KCore *kc)
+/* rmqueue_pcplist(): an order-0 page for the core.  Out: f->pfn (KNO_PAGE
+ * if the list was empty and refilling found nothing), f->trylock_failed,
+ * and f->path (pcp hit or refill) when the lock was taken. */
+KStep kp_rmqueue_pcplist(Kernel *k, KCore *kc, KRmqueuePcplistFrame *f)
 {
-	__typeof__(kc->pcp) *f = &kc->pcp;
 	uint64_t pcp = kl_pcp(k, kc->id);
 
 	KM_BEGIN(f);
@@ -98,13 +92,13 @@ KStep kp_rmqueue_pcplist(Kernel *k, KCore *kc)
 	}
 	LOAD(pcp + KL_PCP_COUNT, "pcp.count");
 	f->count = kc->val;
-	kc->call.path = KPATH_PCP;
+	f->path = KPATH_PCP;
 	if (f->count == 0) {
-		kc->call.path = KPATH_REFILL;
+		f->path = KPATH_REFILL;
 		LOAD(pcp + KL_PCP_BATCH, "pcp.batch");
 		f->batch = kc->val;
-		KM_CALL(f, rmqueue_bulk(k, kc));
-		f->count = kc->bulk.i;
+		KM_CALL(f, rmqueue_bulk, &kc->rmqueue_bulk, .batch = f->batch);
+		f->count = kc->rmqueue_bulk.moved;
 		if (f->count == 0) {
 			PCP_UNLOCK(pcp);
 			goto out;
@@ -113,8 +107,7 @@ KStep kp_rmqueue_pcplist(Kernel *k, KCore *kc)
 	/* list_first_entry(), then list_del() */
 	LOAD(pcp + KL_PCP_LIST, "pcp_list_first");
 	f->pfn = kl_node_pfn(k, kc->val);
-	kc->ldel.entry = kc->val;
-	KM_CALL(f, kl_list_del(k, kc));
+	KM_CALL(f, kl_list_del, &kc->list_del, .entry = kc->val);
 	k->pcp_pages[kc->id]--;
 	STORE(pcp + KL_PCP_COUNT, f->count - 1, "pcp.count");
 	PCP_UNLOCK(pcp);
@@ -122,12 +115,12 @@ out:;
 	KM_END(f);
 }
 
-/* free_unref_page(): the order-0 page kc->pcp.pfn onto the core's list,
- * draining a batch when the list reaches high.  Out: kc->pcp.trylock_failed
- * (the caller then frees to the buddy lists); kc->call.path. */
-KStep kp_free_unref_page(Kernel *k, KCore *kc)
+/* free_unref_page(): the order-0 page f->pfn onto the core's list,
+ * draining a batch when the list reaches high.  Out: f->trylock_failed
+ * (the caller then frees to the buddy lists), and f->path (pcp or drain)
+ * when the lock was taken. */
+KStep kp_free_unref_page(Kernel *k, KCore *kc, KFreeUnrefPageFrame *f)
 {
-	__typeof__(kc->pcp) *f = &kc->pcp;
 	uint64_t pcp = kl_pcp(k, kc->id);
 
 	KM_BEGIN(f);
@@ -137,11 +130,9 @@ KStep kp_free_unref_page(Kernel *k, KCore *kc)
 		f->trylock_failed = 1;
 		goto out;
 	}
-	kc->call.path = KFPATH_PCP;
-	kc->ladd.entry = kl_page_node(k, f->pfn);
-	kc->ladd.head = pcp + KL_PCP_LIST;
-	kc->ladd.tail = 0;
-	KM_CALL(f, kl_list_add(k, kc));
+	f->path = KFPATH_PCP;
+	KM_CALL(f, kl_list_add, &kc->list_add, .entry = kl_page_node(k, f->pfn),
+		.head = pcp + KL_PCP_LIST, .tail = 0);
 	k->pcp_pages[kc->id]++;
 	LOAD(pcp + KL_PCP_COUNT, "pcp.count");
 	f->count = kc->val + 1;
@@ -149,11 +140,11 @@ KStep kp_free_unref_page(Kernel *k, KCore *kc)
 	LOAD(pcp + KL_PCP_HIGH, "pcp.high");
 	f->high = kc->val;
 	if (f->count >= f->high) {
-		kc->call.path = KFPATH_DRAIN;
+		f->path = KFPATH_DRAIN;
 		LOAD(pcp + KL_PCP_BATCH, "pcp.batch");
-		kc->bulk.n = MIN(kc->val, f->count);
-		KM_CALL(f, free_pcppages_bulk(k, kc));
-		STORE(pcp + KL_PCP_COUNT, f->count - kc->bulk.n, "pcp.count");
+		f->drain = MIN(kc->val, f->count);
+		KM_CALL(f, free_pcppages_bulk, &kc->free_pcppages_bulk, .n = f->drain);
+		STORE(pcp + KL_PCP_COUNT, f->count - f->drain, "pcp.count");
 	}
 	PCP_UNLOCK(pcp);
 out:;

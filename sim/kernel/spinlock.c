@@ -20,9 +20,9 @@
  */
 #include "kpriv.h"
 
-KStep kz_lock(Kernel *k, KCore *kc)
+/* spin_lock() */
+KStep kz_lock(Kernel *k, KCore *kc, KSpinLockFrame *f)
 {
-	__typeof__(kc->lock) *f = &kc->lock;
 	uint64_t lock = k->l.lock;
 
 	KM_BEGIN(f);
@@ -61,9 +61,9 @@ KStep kz_lock(Kernel *k, KCore *kc)
 	KM_END(f);
 }
 
-KStep kz_unlock(Kernel *k, KCore *kc)
+/* spin_unlock() */
+KStep kz_unlock(Kernel *k, KCore *kc, KSpinUnlockFrame *f)
 {
-	__typeof__(kc->unlock) *f = &kc->unlock;
 	uint64_t lock = k->l.lock;
 
 	KM_BEGIN(f);

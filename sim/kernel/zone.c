@@ -190,8 +190,8 @@ const KLayout *kernel_get_layout(const Kernel *k)
 }
 
 /* zone_watermark_ok(): is there more than mark free after this request?
- * In: kc->wm.order, .mark (already lowered for reserves).  Out: .ok, and
- * .free (NR_FREE_PAGES minus the 2^order - 1 pages a block of this order
+ * In: f->order, f->mark (already lowered for reserves).  Out: f->ok, and
+ * f->free (NR_FREE_PAGES minus the 2^order - 1 pages a block of this order
  * cannot use, as __zone_watermark_unusable_free() counts them).
  *
  * NR_FREE_PAGES counts the pages on the buddy lists only, as in Linux:
@@ -199,10 +199,8 @@ const KLayout *kernel_get_layout(const Kernel *k)
  * pcp high is bounded by the low watermark.  Like Linux, the check reads
  * the counter without the zone lock; the lock is taken only once the
  * check passed. */
-KStep kz_watermark_ok(Kernel *k, KCore *kc)
+KStep kz_watermark_ok(Kernel *k, KCore *kc, KWatermarkOkFrame *f)
 {
-	__typeof__(kc->wm) *f = &kc->wm;
-
 	KM_BEGIN(f);
 	LOAD(k->l.vmstat, "zone_page_state");
 	f->free = (int64_t)kc->val - (int64_t)((UINT64_C(1) << f->order) - 1);
