@@ -1,4 +1,4 @@
-/* fuzz_workload.c - libFuzzer harness for the workload reader (sim/input/workload.c).
+/* fuzz_workload.c - libFuzzer harness for the workload reader (sim/input/wl_*.c).
  *
  * Each input is written to a file (named .wl.gz when it starts with the gzip
  * magic, so the decompressing path is fuzzed too) and read the way the

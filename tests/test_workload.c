@@ -1,4 +1,4 @@
-/* test_workload.c - the workload reader (sim/input/workload.c) against the format
+/* test_workload.c - the workload reader (sim/input/wl_*.c) against the format
  * spec: one row per error class with the exact message expected, every
  * operation parsed into hand-written WlOp values, .gz input, and cursors
  * (all cores, one core, after a seek, across block boundaries). */
