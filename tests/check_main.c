@@ -9,6 +9,7 @@ int main(void)
 	SRunner *sr = srunner_create(suite_workload());
 	srunner_add_suite(sr, suite_config());
 	srunner_add_suite(sr, suite_memory());
+	srunner_add_suite(sr, suite_snoopfilter());
 	srunner_add_suite(sr, suite_cache());
 	srunner_add_suite(sr, suite_protocols());
 	srunner_add_suite(sr, suite_checker());

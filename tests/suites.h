@@ -7,6 +7,7 @@
 Suite *suite_workload(void);
 Suite *suite_config(void);
 Suite *suite_memory(void);
+Suite *suite_snoopfilter(void);
 Suite *suite_cache(void);
 Suite *suite_protocols(void);
 Suite *suite_checker(void);

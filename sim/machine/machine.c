@@ -51,6 +51,7 @@ void machine_free(Machine *m)
 	g_free(m->astats);
 	g_free(m->trans_counts);
 	g_free(m->out.changes);
+	g_free(m->observers);
 	g_free(m->proto_error);
 	g_free(m);
 }
@@ -87,7 +88,10 @@ AccessContext machine_context(const Machine *m)
 
 void machine_add_observer(Machine *m, MachineObserver fn, void *data)
 {
-	g_assert(m->n_observers < G_N_ELEMENTS(m->observers));
+	if (m->n_observers == m->observers_cap) {
+		m->observers_cap = m->observers_cap ? 2 * m->observers_cap : 4;
+		m->observers = g_renew(struct MachineObserverSlot, m->observers, m->observers_cap);
+	}
 	m->observers[m->n_observers].fn = fn;
 	m->observers[m->n_observers].data = data;
 	m->n_observers++;

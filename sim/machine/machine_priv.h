@@ -28,11 +28,14 @@ struct Machine {
 	int record_errors;       /* machine_set_record_errors() */
 	char *proto_error;       /* the first recorded protocol error, or NULL */
 	ProtoTransition fallback; /* the row a recorded missing row stands for */
-	unsigned n_observers;
-	struct {
+	/* Who watches every access (machine_add_observer): as many as attach,
+	 * grown by doubling; the access path reads only n_observers until one
+	 * is there. */
+	unsigned n_observers, observers_cap;
+	struct MachineObserverSlot {
 		MachineObserver fn;
 		void *data;
-	} observers[4];
+	} *observers; /* [observers_cap] */
 };
 
 #endif

@@ -12,7 +12,8 @@
 
 typedef struct SnoopFilter SnoopFilter;
 
-/* lines: the most lines all caches together can hold. */
+/* lines: the most lines all caches together can hold; the table starts
+ * at a size for them (up to a cap) and grows with the lines cached. */
 SnoopFilter *sf_new(uint64_t lines, unsigned line_shift);
 void sf_free(SnoopFilter *sf);
 void sf_add(SnoopFilter *sf, uint64_t line_addr, unsigned core);
