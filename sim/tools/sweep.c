@@ -20,6 +20,16 @@ G_DEFINE_QUARK(labyrinth-sweep-error-quark, sweep_error)
 
 #define GRID_FORMAT 1
 
+gboolean sweep_bad_input(GError **error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error_literal(error, SWEEP_ERROR, SWEEP_ERROR_AXIS, msg);
+	return FALSE;
+}
+
 typedef struct {
 	const char *column; /* the CSV header's name */
 	const char *key;    /* JSON path: members joined by '.'; "a[].b" sums b over array a */

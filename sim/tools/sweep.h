@@ -4,7 +4,9 @@
  *
  * Nothing here runs a process or looks at the clock: the same grid gives
  * the same ids, commands and CSV bytes, whichever order the points ran in
- * (cmd_sweep.c runs them).
+ * (sweep_pool.c runs them; sweep_axes.c builds the grid from the command
+ * line, sweep_dir.c keeps the directory, sweep_jobs.c writes the points as
+ * jobs for a cluster and sweep_collect.c gathers their results).
  */
 #ifndef LABYRINTH_SWEEP_H
 #define LABYRINTH_SWEEP_H
@@ -18,6 +20,10 @@ typedef enum {
 	SWEEP_ERROR_AXIS, /* a bad list of values, or two points with one id */
 	SWEEP_ERROR_GRID, /* the grid file cannot be read, or belongs to another sweep */
 } SweepError;
+
+/* Sets a SWEEP_ERROR_AXIS error (a bad option, value or directory: the
+ * user's to fix) and returns FALSE. */
+gboolean sweep_bad_input(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 typedef struct {
 	char *name;        /* "cores", "protocol", "mode", or a --set key "group.key" */
