@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, suite_sweep());
 	srunner_add_suite(sr, suite_timeline());
 	srunner_add_suite(sr, suite_compare());
+	srunner_add_suite(sr, suite_core());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -51,6 +51,19 @@ wl '%labyrinth-workload 1' '0 lock 0x2000' '1 compute 1' '1 lock 0x2000'
 expect 4 "lock 0x2000 (" -- "$bin" run "$tmp/w.wl"
 grep -q "held by core 0, which has finished" "$tmp/err" && ok || bad "deadlock names holder"
 
+# A lock taken twice by one core: a deadlock that says so, in both modes
+# (the same core model describes it under both clocks).
+wl '%labyrinth-workload 1' '0 lock 0x2000' '0 lock 0x2000'
+for m in functional timing; do
+	expect 4 "lock 0x2000 (.*w.wl:3) wanted by core 0; core 0 already holds it (recursive lock)" -- \
+		"$bin" run "$tmp/w.wl" --mode $m
+done
+wl '%labyrinth-workload 1' '0 alloc r1 GFP_KERNEL' '0 lock_page r1' '0 lock_page r1'
+for m in functional timing; do
+	expect 4 "page lock of 0x.* (.*w.wl:4) wanted by core 0; core 0 already holds it (recursive lock)" -- \
+		"$bin" run "$tmp/w.wl" --mode $m
+done
+
 # --stats-json -: JSON alone on stdout; with a file, the report still prints.
 wl '%labyrinth-workload 1' '0 ld 0x1000' '1 st 0x1000 3'
 expect 0 "" -- "$bin" run "$tmp/w.wl" --stats-json -

@@ -21,5 +21,6 @@ Suite *suite_opstream(void);
 Suite *suite_sweep(void);
 Suite *suite_timeline(void);
 Suite *suite_compare(void);
+Suite *suite_core(void);
 
 #endif

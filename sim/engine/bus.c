@@ -1,4 +1,5 @@
-/* bus.c - bus arbitration and transaction timing; see bus.h.
+/* bus.c - the snooping bus as an interconnect: arbitration, the access
+ * performed atomically at the grant, and transaction timing; see bus.h.
  *
  * Transaction costs, in cycles, from the [bus] and [memory] settings:
  *   every transaction        snoop_latency (address and snoop phase)
@@ -18,8 +19,13 @@
 #include <glib.h>
 
 #include "bus.h"
+#include "util/histogram.h"
 
-struct Bus {
+typedef struct Bus {
+	Interconnect ic; /* first: the engine sees a Bus as an Interconnect */
+	InterconnectHost host;
+	uint64_t arb_at;  /* cycle of the pending arbitration event, or UINT64_MAX */
+	uint64_t *issued; /* [core] when the core issued the operation it requests for */
 	unsigned n_cores;
 	uint64_t snoop, c2c, mem_latency;
 	uint64_t mem_data, c2c_data; /* cycles to move a line from memory / a cache */
@@ -31,16 +37,22 @@ struct Bus {
 	uint64_t free_at;
 	uint64_t busy;
 	Histogram *queue_delay;
-};
+} Bus;
 
 static uint64_t div_up(uint64_t a, uint64_t b)
 {
 	return (a + b - 1) / b;
 }
 
-Bus *bus_new(const Config *cfg, unsigned n_cores)
+static const InterconnectOps bus_ops;
+
+Interconnect *bus_new(const Config *cfg, unsigned n_cores, const InterconnectHost *host)
 {
 	Bus *bus = g_new0(Bus, 1);
+	bus->ic.ops = &bus_ops;
+	bus->host = *host;
+	bus->arb_at = UINT64_MAX;
+	bus->issued = g_new0(uint64_t, n_cores);
 	bus->n_cores = n_cores;
 	bus->snoop = cfg->snoop_latency;
 	bus->c2c = cfg->c2c_latency;
@@ -53,20 +65,20 @@ Bus *bus_new(const Config *cfg, unsigned n_cores)
 	bus->request_cycle = g_new0(uint64_t, n_cores);
 	bus->last_winner = n_cores - 1;
 	bus->queue_delay = hist_new();
-	return bus;
+	return &bus->ic;
 }
 
-void bus_free(Bus *bus)
+static void bus_free(Interconnect *ic)
 {
-	if (!bus)
-		return;
+	Bus *bus = (Bus *)ic;
+	g_free(bus->issued);
 	g_free(bus->pending);
 	g_free(bus->request_cycle);
 	hist_free(bus->queue_delay);
 	g_free(bus);
 }
 
-void bus_request(Bus *bus, unsigned core, uint64_t cycle)
+static void bus_request(Bus *bus, unsigned core, uint64_t cycle)
 {
 	g_assert(core < bus->n_cores && !bus->pending[core]);
 	bus->pending[core] = 1;
@@ -74,12 +86,12 @@ void bus_request(Bus *bus, unsigned core, uint64_t cycle)
 	bus->n_pending++;
 }
 
-int bus_has_requests(const Bus *bus)
+static int bus_has_requests(const Bus *bus)
 {
 	return bus->n_pending > 0;
 }
 
-int bus_grant(Bus *bus, uint64_t now)
+static int bus_grant(Bus *bus, uint64_t now)
 {
 	int winner = -1;
 	for (unsigned i = 0; i < bus->n_cores; i++) {
@@ -104,7 +116,7 @@ int bus_grant(Bus *bus, uint64_t now)
 	return winner;
 }
 
-uint64_t bus_occupy(Bus *bus, const AccessOutcome *out, uint64_t now)
+static uint64_t bus_occupy(Bus *bus, const AccessOutcome *out, uint64_t now)
 {
 	uint64_t cycles = 0;
 	for (int i = 0; i < out->n_txns; i++) {
@@ -133,17 +145,70 @@ uint64_t bus_occupy(Bus *bus, const AccessOutcome *out, uint64_t now)
 	return cycles;
 }
 
-uint64_t bus_free_at(const Bus *bus)
+
+/* An arbitration at cycle (no earlier than the bus is free), unless one
+ * is already due by then. */
+static void schedule_arbitration(Bus *bus, uint64_t cycle)
 {
-	return bus->free_at;
+	if (cycle < bus->free_at)
+		cycle = bus->free_at;
+	if (bus->arb_at != UINT64_MAX && bus->arb_at <= cycle)
+		return;
+	bus->arb_at = cycle;
+	eventq_push(bus->host.q, cycle, INTERCONNECT_PHASE, INTERCONNECT_EVENT, 0);
 }
 
-uint64_t bus_busy_cycles(const Bus *bus)
+static void request(Interconnect *ic, unsigned core, uint64_t issued, uint64_t at)
 {
-	return bus->busy;
+	Bus *bus = (Bus *)ic;
+	bus->issued[core] = issued;
+	bus_request(bus, core, at);
+	schedule_arbitration(bus, at);
 }
 
-const Histogram *bus_queue_delay(const Bus *bus)
+/* The arbiter at cycle now: grant the bus, run the access, hold the bus. */
+static void arbitrate(Bus *bus, uint64_t now)
 {
-	return bus->queue_delay;
+	const InterconnectHost *h = &bus->host;
+	bus->arb_at = UINT64_MAX;
+	int c = bus_grant(bus, now);
+	if (c >= 0) {
+		h->perform(h->host, (unsigned)c, now);
+		const AccessOutcome *out = machine_last_outcome(h->m);
+		uint64_t done = now + bus_occupy(bus, out, now);
+		if (h->probe)
+			h->probe->bus_busy(h->probe->data, now, done);
+		if (out->source != SRC_NONE)
+			hist_add(out->source == SRC_CACHE ? h->ts->miss_latency_c2c
+							  : h->ts->miss_latency_mem,
+				 done - bus->issued[c]);
+		h->complete(h->host, (unsigned)c, done);
+	}
+	if (bus_has_requests(bus))
+		schedule_arbitration(bus, c >= 0 ? bus->free_at : now + 1);
 }
+
+static void fire(Interconnect *ic, const Event *ev)
+{
+	Bus *bus = (Bus *)ic;
+	/* A later arbitration replaced this one. */
+	if (ev->cycle == bus->arb_at)
+		arbitrate(bus, ev->cycle);
+}
+
+static void finish(Interconnect *ic)
+{
+	Bus *bus = (Bus *)ic;
+	TimingStats *ts = bus->host.ts;
+	ts->bus_busy_cycles = bus->busy;
+	hist_free(ts->bus_queue_delay);
+	ts->bus_queue_delay = hist_copy(bus->queue_delay);
+}
+
+static const InterconnectOps bus_ops = {
+	.name = "bus",
+	.request = request,
+	.fire = fire,
+	.finish = finish,
+	.free = bus_free,
+};

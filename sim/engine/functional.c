@@ -1,287 +1,79 @@
-/* functional.c - functional mode: rounds of turns, or the file's order.
+/* functional.c - functional mode: the core model (core.c) under a clock of
+ * turns, in rounds or in the file's order.
  *
  * Rounds (workload-format.md): in each round cores 0, 1, ... take one turn
  * each, skipping finished and waiting cores.  A turn runs one operation to
- * completion, bus traffic included; a lock takes one turn per attempt;
- * a barrier leaves the core waiting until every unfinished core waits, and
- * they are released at the end of that round.  Each core reads its own
- * lines through its own cursor, so no core's stream is buffered.
+ * completion, bus traffic included (core_run_atomic); a lock takes one turn
+ * per attempt (the core model yields CORE_SPIN after a failed test or
+ * exchange, and the turn ends there); a barrier leaves the core waiting
+ * until every unfinished core waits, and they are released at the end of
+ * that round.
  *
- * Kernel calls (sim/kernel/kernel.h): alloc and free run the allocator's
- * whole operation in one turn, every access of it included.  lock_page
- * behaves like lock: one attempt (a test, and the test-and-set if the test
- * saw the page unlocked) per turn.  A GFP_KERNEL alloc that finds no page
- * sleeps: the core takes its turns without progress until a free, then
- * retries.  When no core makes progress in a round and at least one spins
- * on a lock or sleeps in alloc, nothing can ever change: a deadlock.
- * Registers r0..r15 of each core hold the pages alloc returned (regfile.h).
+ * Kernel calls: alloc and free run the allocator's whole operation in one
+ * turn, every access of it included.  lock_page behaves like lock: one
+ * attempt per turn.  A GFP_KERNEL alloc that finds no page sleeps: the
+ * core takes its turns without progress (each turn asks the allocator
+ * again, which answers at once while nothing was freed) until a free lets
+ * it retry for real.  When no core makes progress in a round and at least
+ * one spins on a lock or sleeps in alloc, nothing can ever change: a
+ * deadlock.
  *
  * File schedule: operations run one at a time in file order, whichever
  * core they belong to; workloads with lock, lock_page or barrier never get
  * here, and a GFP_KERNEL alloc that would sleep is a deadlock.
  *
  * Time is counted in turns: a round is one cycle of the whole machine, and
- * it is the time the allocator's statistics see.
+ * it is the time the allocator's statistics see.  A core's stall cycles are
+ * the rounds it waited at a barrier or failed to make progress; its lock
+ * wait cycles are its failed lock attempts.
  */
 #include <glib.h>
 #include <inttypes.h>
 
+#include "core.h"
 #include "functional.h"
-#include "kcall.h"
 #include "opstream.h"
-#include "regfile.h"
 #include "util/progress.h"
 
-typedef enum { CORE_READY, CORE_WAITING, CORE_DONE } CoreStatus;
-
-typedef enum {
-	STEP_DONE,    /* the operation completed */
-	STEP_RETRY,   /* a lock attempt failed: the same operation next turn */
-	STEP_WAIT,    /* a barrier: completed, and the core now waits */
-	STEP_BLOCKED, /* a GFP_KERNEL alloc sleeps: the same call next turn */
-} StepResult;
-
 typedef struct {
-	WlOp op;       /* the next operation to run */
+	WlOp *op;       /* the next operation to run (the core model's slot) */
 	int has_op;
-	CoreStatus status;
-	gboolean in_kernel; /* op is a kernel call that has begun */
-	uint64_t addr;      /* op's address, registers resolved (lock, lock_page) */
-} CoreCtx;
+	gboolean in_op; /* op has begun and waits to be resumed */
+} Turn;
 
 typedef struct {
 	Machine *m;
-	OpStreams *ops; /* rounds schedule only */
 	Kernel *k; /* NULL when the workload does not use the allocator */
-	RegFile *regs;
+	CoreModel *cm;
+	OpStreams *ops;
 	WlFile *wl;
 	RunResult *res;
-	CoreCtx *cores;
+	Turn *turns;
 	unsigned n;
-	uint64_t now;                  /* turns: the round, or operations so far */
-	GHashTable *lock_holders;      /* lock address -> holder core + 1 */
-	GHashTable *page_lock_holders; /* page address -> holder core + 1 */
 } Run;
 
 static gboolean fetch(Run *r, unsigned c, GError **error)
 {
-	CoreCtx *cc = &r->cores[c];
-	int got = opstreams_next(r->ops, c, &cc->op, error);
+	Turn *tn = &r->turns[c];
+	int got = opstreams_next(r->ops, c, tn->op, error);
 	if (got < 0)
 		return FALSE;
-	cc->has_op = got;
+	tn->has_op = got;
 	return TRUE;
 }
 
-static gboolean at_line(Run *r, const WlOp *op, GError **error)
+/* Core c has nothing left to run after round. */
+static void finish(Run *r, unsigned c, uint64_t round, unsigned *active)
 {
-	g_prefix_error(error, "%s:%" PRIu32 ": ", wl_path(r->wl), op->line);
-	return FALSE;
+	core_finish(r->cm, c);
+	r->res->cores[c].cycles = round;
+	(*active)--;
 }
 
-/* The address op names: plain, or rN + offset. */
-/* rN + offset: the rare case, out of the way of plain addresses. */
-static G_GNUC_NO_INLINE gboolean reg_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
-{
-	if (regfile_resolve(r->regs, op->core, op->reg, op->addr, addr, error))
-		return TRUE;
-	return at_line(r, op, error);
-}
-
-static inline gboolean op_addr(Run *r, const WlOp *op, uint64_t *addr, GError **error)
-{
-	if (G_LIKELY(op->reg == WL_NO_REG)) {
-		*addr = op->addr;
-		return TRUE;
-	}
-	return reg_addr(r, op, addr, error);
-}
-
-/* Starts the kernel call of op on core c. */
-static gboolean kernel_begin(Run *r, unsigned c, const WlOp *op, GError **error)
-{
-	if (op->kind == WL_OP_LOCK_PAGE)
-		r->cores[c].addr = regfile_page(r->regs, c, op->reg);
-	return kcall_begin(r->k, r->regs, c, op, r->now, error);
-}
-
-/* What a completed kernel call leaves in the registers and lock tables. */
-static void kernel_finish(Run *r, unsigned c, const WlOp *op)
-{
-	if (op->kind == WL_OP_LOCK_PAGE)
-		r->res->cores[c].lock_acquires++;
-	kcall_finish(r->k, r->regs, r->page_lock_holders, c, op);
-}
-
-/* One turn of a kernel call: its accesses until it is done, spins on a
- * held lock, or sleeps. */
-static G_GNUC_NO_INLINE gboolean kernel_turn(Run *r, unsigned c, const WlOp *op, StepResult *result,
-			    GError **error)
-{
-	CoreCtx *cc = &r->cores[c];
-
-	if (!r->k) {
-		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT, "%s needs the kernel allocator",
-			    wl_op_name(op->kind));
-		return at_line(r, op, error);
-	}
-	if (!cc->in_kernel) {
-		if (!kernel_begin(r, c, op, error))
-			return at_line(r, op, error);
-		cc->in_kernel = TRUE;
-	}
-	for (;;) {
-		KAccess acc;
-		switch (kernel_next(r->k, c, &acc)) {
-		case KSTEP_ACCESS: {
-			r->res->where[c].kstep = acc.step;
-			uint64_t v = kernel_perform(r->m, c, &acc);
-			r->res->where[c].kstep = NULL;
-			if (!kernel_complete(r->k, c, v, r->now, error))
-				return at_line(r, op, error);
-			break;
-		}
-		case KSTEP_SPIN:
-			*result = STEP_RETRY;
-			return TRUE;
-		case KSTEP_BLOCKED:
-			*result = STEP_BLOCKED;
-			return TRUE;
-		case KSTEP_DONE:
-			cc->in_kernel = FALSE;
-			kernel_finish(r, c, op);
-			*result = STEP_DONE;
-			return TRUE;
-		}
-	}
-}
-
-/* Runs one turn of op on core c. */
-static gboolean step(Run *r, unsigned c, const WlOp *op, StepResult *result, GError **error)
-{
-	/* Observers (event trace, timeline) read where the core is. */
-	CoreWhere *w = &r->res->where[c];
-	w->cycle = r->now;
-	w->op_index = r->res->cores[c].operations;
-	w->line = op->line;
-	w->op_kind = op->kind;
-	w->kstep = NULL;
-
-	Machine *m = r->m;
-	uint64_t addr;
-	*result = STEP_DONE;
-	switch ((WlOpKind)op->kind) {
-	case WL_OP_LD:
-	case WL_OP_ST:
-	case WL_OP_RMW: {
-		if (!op_addr(r, op, &addr, error))
-			return FALSE;
-		OpAccess acc = engine_op_access(op);
-		uint64_t v = machine_access(m, c, acc.kind, addr, acc.a, acc.b);
-		return op->kind != WL_OP_LD ||
-		       engine_check_load(wl_path(r->wl), op, c, addr, v, error);
-	}
-	case WL_OP_COMPUTE:
-		return TRUE;
-	case WL_OP_LOCK:
-		if (!op_addr(r, op, &addr, error))
-			return FALSE;
-		r->cores[c].addr = addr;
-		/* Test, then test-and-set: one load; the exchange only if the
-		 * load saw the lock free. */
-		if (machine_access(m, c, ACC_LOAD, addr, 0, 0) == 0 &&
-		    machine_access(m, c, ACC_RMW_XCHG, addr, 1, 0) == 0) {
-			r->res->cores[c].lock_acquires++;
-			g_hash_table_insert(r->lock_holders, GSIZE_TO_POINTER(addr),
-					    GUINT_TO_POINTER(c + 1));
-			return TRUE;
-		}
-		*result = STEP_RETRY;
-		return TRUE;
-	case WL_OP_UNLOCK:
-		if (!op_addr(r, op, &addr, error))
-			return FALSE;
-		machine_access(m, c, ACC_STORE, addr, 0, 0); /* unlock: store 0 */
-		g_hash_table_remove(r->lock_holders, GSIZE_TO_POINTER(addr));
-		return TRUE;
-	case WL_OP_BARRIER:
-		*result = STEP_WAIT;
-		return TRUE;
-	case WL_OP_ALLOC:
-	case WL_OP_FREE:
-	case WL_OP_LOCK_PAGE:
-	case WL_OP_UNLOCK_PAGE:
-		return kernel_turn(r, c, op, result, error);
-	case WL_N_OPS:
-		break;
-	}
-	g_assert_not_reached();
-}
-
-static const char *status_name(const Run *r, unsigned c)
-{
-	switch (r->cores[c].status) {
-	case CORE_DONE:
-		return "has finished";
-	case CORE_WAITING:
-		return "is waiting at a barrier";
-	case CORE_READY:
-		break;
-	}
-	return "is running";
-}
-
-static void append_holder(Run *r, GString *msg, GHashTable *holders, uint64_t addr,
-			  const char *otherwise)
-{
-	gpointer v = g_hash_table_lookup(holders, GSIZE_TO_POINTER(addr));
-	if (v) {
-		unsigned h = GPOINTER_TO_UINT(v) - 1;
-		g_string_append_printf(msg, " held by core %u, which %s;", h, status_name(r, h));
-	} else {
-		g_string_append_printf(msg, " %s;", otherwise);
-	}
-}
-
-/* No core made progress this round, and each unfinished one spun on a
- * lock, spun on a page lock, slept in alloc or waited at a barrier:
- * nothing can ever change. */
 static void report_deadlock(Run *r, GError **error)
 {
 	GString *msg = g_string_new("deadlock:");
-	for (unsigned c = 0; c < r->n; c++) {
-		const CoreCtx *cc = &r->cores[c];
-		if (cc->status != CORE_READY)
-			continue;
-		const char *path = wl_path(r->wl);
-		switch (cc->op.kind) {
-		case WL_OP_LOCK:
-			g_string_append_printf(msg, " lock 0x%" PRIx64 " (%s:%" PRIu32 ") wanted by core %u;",
-					       cc->addr, path, cc->op.line, c);
-			append_holder(r, msg, r->lock_holders, cc->addr, "set by a store, not by a lock");
-			break;
-		case WL_OP_LOCK_PAGE:
-			g_string_append_printf(msg,
-					       " page lock of 0x%" PRIx64 " (%s:%" PRIu32
-					       ") wanted by core %u;",
-					       cc->addr, path, cc->op.line, c);
-			append_holder(r, msg, r->page_lock_holders, cc->addr, "held by no one known");
-			break;
-		case WL_OP_ALLOC: {
-			KZoneInfo zi;
-			kernel_zone_info(r->k, &zi);
-			g_string_append_printf(msg,
-					       " GFP_KERNEL alloc (%s:%" PRIu32 ") by core %u sleeps: "
-					       "%" PRIu64 " free pages (min watermark %" PRIu64
-					       ") and no core left to free one;",
-					       path, cc->op.line, c, zi.buddy_pages + zi.pcp_pages,
-					       zi.min);
-			break;
-		}
-		default:
-			g_assert_not_reached();
-		}
-	}
+	core_model_describe_waits(r->cm, msg);
 	g_string_truncate(msg, msg->len - 1);
 	g_set_error_literal(error, SIM_ERROR, SIM_ERROR_DEADLOCK, msg->str);
 	g_string_free(msg, TRUE);
@@ -290,73 +82,76 @@ static void report_deadlock(Run *r, GError **error)
 static gboolean run_rounds(Run *r, Progress *prog, GError **error)
 {
 	RunResult *res = r->res;
-	unsigned active = 0;
+	CoreModel *cm = r->cm;
+	unsigned active = r->n, waiting = 0; /* waiting: cores that arrived at a barrier */
+	const uint8_t *status = core_view(cm)->status;
 	if (!(r->ops = opstreams_new(r->wl, r->n, error)))
 		return FALSE;
 	for (unsigned c = 0; c < r->n; c++) {
 		if (!fetch(r, c, error))
 			return FALSE;
-		r->cores[c].status = r->cores[c].has_op ? CORE_READY : CORE_DONE;
-		active += r->cores[c].has_op;
+		if (!r->turns[c].has_op)
+			finish(r, c, 0, &active);
 	}
 
 	uint64_t round = 0;
 	while (active > 0) {
 		round++;
-		r->now = round;
 		int progressed = 0, stuck = 0;
-		unsigned ready = 0, waiting = 0;
 		for (unsigned c = 0; c < r->n; c++) {
-			CoreCtx *cc = &r->cores[c];
+			Turn *tn = &r->turns[c];
 			CoreRunStats *cs = &res->cores[c];
-			if (cc->status == CORE_WAITING) {
+			CoreStatus st = status[c];
+			if (st == CORE_AT_BARRIER) {
 				cs->stall_cycles++;
 				continue;
 			}
-			if (cc->status != CORE_READY)
+			if (st == CORE_FINISHED)
 				continue;
-			StepResult sr;
-			if (!step(r, c, &cc->op, &sr, error)) {
+			CoreYield y;
+			if (tn->in_op) {
+				if (st == CORE_SLEEPING)
+					core_wake(cm, c); /* ask the allocator again */
+				y = core_run_atomic(cm, c, NULL, round, error);
+			} else {
+				y = core_run_atomic(cm, c, tn->op, round, error);
+			}
+			switch (y) {
+			case CORE_ERROR:
 				res->cycles = round;
 				return FALSE;
-			}
-			if (sr == STEP_RETRY || sr == STEP_BLOCKED) {
+			case CORE_SPIN:
+				cs->lock_wait_cycles++;
+				/* fall through */
+			case CORE_SLEEP:
 				cs->stall_cycles++;
-				if (sr == STEP_RETRY)
-					cs->lock_wait_cycles++;
+				tn->in_op = TRUE;
 				stuck = 1;
 				continue;
+			default:
+				break;
 			}
 			progressed = 1;
-			cs->operations++;
-			res->operations++;
+			tn->in_op = FALSE;
 			if (!fetch(r, c, error))
 				return FALSE;
-			if (sr == STEP_WAIT) {
-				cc->status = CORE_WAITING;
-			} else if (!cc->has_op) {
-				cc->status = CORE_DONE;
-				cs->cycles = round;
-				active--;
+			if (y == CORE_BARRIER) {
+				waiting++;
+				continue;
 			}
+			g_assert(y == CORE_DONE);
+			if (!tn->has_op)
+				finish(r, c, round, &active);
 		}
-		for (unsigned c = 0; c < r->n; c++) {
-			ready += r->cores[c].status == CORE_READY;
-			waiting += r->cores[c].status == CORE_WAITING;
-		}
-		if (waiting > 0 && ready == 0) {
+		if (waiting && core_model_barrier_complete(cm)) {
+			waiting = 0;
 			/* Every unfinished core waits: release them all. */
 			for (unsigned c = 0; c < r->n; c++) {
-				CoreCtx *cc = &r->cores[c];
-				if (cc->status != CORE_WAITING)
+				if (core_status(cm, c) != CORE_AT_BARRIER)
 					continue;
-				if (cc->has_op) {
-					cc->status = CORE_READY;
-				} else {
-					cc->status = CORE_DONE;
-					res->cores[c].cycles = round;
-					active--;
-				}
+				core_release(cm, c);
+				if (!r->turns[c].has_op)
+					finish(r, c, round, &active);
 			}
 		} else if (!progressed && stuck) {
 			res->cycles = round;
@@ -378,11 +173,10 @@ static gboolean run_file_order(Run *r, Progress *prog, GError **error)
 	WlOp op;
 	int got;
 	while ((got = opstreams_next_any(r->ops, &op, error)) > 0) {
-		StepResult sr;
-		r->now = res->operations + 1;
-		if (!step(r, op.core, &op, &sr, error))
+		CoreYield y = core_run_atomic(r->cm, op.core, &op, res->operations + 1, error);
+		if (y == CORE_ERROR)
 			return FALSE;
-		if (sr == STEP_BLOCKED) {
+		if (y == CORE_SLEEP) {
 			/* Nothing else runs until this line is done. */
 			KZoneInfo zi;
 			kernel_zone_info(r->k, &zi);
@@ -394,9 +188,7 @@ static gboolean run_file_order(Run *r, Progress *prog, GError **error)
 				    zi.min);
 			return FALSE;
 		}
-		g_assert(sr == STEP_DONE); /* no lock or barrier under this schedule */
-		res->operations++;
-		res->cores[op.core].operations++;
+		g_assert(y == CORE_DONE); /* no lock or barrier under this schedule */
 		res->cores[op.core].cycles = res->operations;
 		if ((res->operations & 0xfffff) == 0)
 			progress_update(prog, res->operations);
@@ -414,21 +206,19 @@ gboolean functional_run_kernel(Machine *m, Kernel *k, WlFile *wl, const WlInfo *
 		.wl = wl,
 		.res = result,
 		.n = machine_n_cores(m),
-		.lock_holders = g_hash_table_new(g_direct_hash, g_direct_equal),
-		.page_lock_holders = g_hash_table_new(g_direct_hash, g_direct_equal),
 	};
 	g_assert(result->n_cores == r.n && info->cores == r.n);
-	r.cores = g_new0(CoreCtx, r.n);
-	r.regs = regfile_new(r.n);
+	r.cm = core_model_new(m, k, wl_path(wl), result);
+	r.turns = g_new0(Turn, r.n);
+	for (unsigned c = 0; c < r.n; c++)
+		r.turns[c].op = core_op_slot(r.cm, c);
 	Progress *prog = progress_new("operations", info->operations);
 	gboolean ok = schedule == SCHED_FILE ? run_file_order(&r, prog, error)
 					     : run_rounds(&r, prog, error);
 	progress_free(prog);
 	opstreams_free(r.ops);
-	g_free(r.cores);
-	regfile_free(r.regs);
-	g_hash_table_destroy(r.lock_holders);
-	g_hash_table_destroy(r.page_lock_holders);
+	g_free(r.turns);
+	core_model_free(r.cm);
 	return ok;
 }
 

@@ -1,7 +1,7 @@
 /* kcall.h - a workload's kernel call (alloc, free, lock_page, unlock_page)
- * as both engines start and finish it: which page the register holds,
+ * as the core model (core.c) starts and finishes it: which page the register holds,
  * leaks, and what the registers and the page-lock table look like after.
- * The steps in between are the engine's loop over kernel_next(). */
+ * The steps in between are the core model's loop over kernel_next(). */
 #ifndef LABYRINTH_KCALL_H
 #define LABYRINTH_KCALL_H
 

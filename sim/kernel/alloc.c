@@ -377,26 +377,49 @@ gboolean kernel_complete(Kernel *k, unsigned core, uint64_t value, uint64_t now,
 	return TRUE;
 }
 
-uint64_t kernel_perform(Machine *m, unsigned core, const KAccess *acc)
+/* The machine's access kind of a kernel access that is not a claim. */
+static AccessKind access_kind(KOpKind kind)
 {
 	static const AccessKind kinds[] = {
 		[KOP_LOAD] = ACC_LOAD,         [KOP_STORE] = ACC_STORE,
 		[KOP_RMW_ADD] = ACC_RMW_ADD,   [KOP_RMW_XCHG] = ACC_RMW_XCHG,
 		[KOP_RMW_CAS] = ACC_RMW_CAS,
 	};
+	g_assert(kind <= KOP_RMW_CAS);
+	return kinds[kind];
+}
+
+static int is_claim(const KAccess *acc)
+{
+	return acc->kind == KOP_CLAIM_ZERO || acc->kind == KOP_CLAIM_RFO;
+}
+
+uint64_t kernel_perform(Machine *m, unsigned core, const KAccess *acc)
+{
 	uint64_t v = 0;
 	machine_set_context(m, acc->ctx);
-	switch (acc->kind) {
-	case KOP_CLAIM_ZERO:
-	case KOP_CLAIM_RFO:
+	if (is_claim(acc))
 		machine_claim_line(m, core, acc->addr, acc->kind == KOP_CLAIM_ZERO);
-		break;
-	default:
-		v = machine_access(m, core, kinds[acc->kind], acc->addr, acc->a, acc->b);
-		break;
-	}
+	else
+		v = machine_access(m, core, access_kind(acc->kind), acc->addr, acc->a, acc->b);
 	machine_set_context(m, CTX_USER);
 	return v;
+}
+
+int kernel_perform_if_hit(Machine *m, unsigned core, const KAccess *acc, uint64_t *value)
+{
+	if (is_claim(acc))
+		return 0;
+	machine_set_context(m, acc->ctx);
+	int hit = machine_access_if_hit(m, core, access_kind(acc->kind), acc->addr, acc->a, acc->b,
+					value);
+	machine_set_context(m, CTX_USER);
+	return hit;
+}
+
+int kernel_access_needs_bus(const Machine *m, unsigned core, const KAccess *acc)
+{
+	return is_claim(acc) || machine_needs_bus(m, core, access_kind(acc->kind), acc->addr);
 }
 
 uint64_t kernel_result(const Kernel *k, unsigned core)

@@ -98,6 +98,11 @@ gboolean kernel_complete(Kernel *k, unsigned core, uint64_t value, uint64_t now,
 /* Performs acc for core on m under acc's context and returns the value to
  * hand to kernel_complete(); the context is CTX_USER again afterwards. */
 uint64_t kernel_perform(Machine *m, unsigned core, const KAccess *acc);
+/* The same only if acc is a hit the protocol settles without the bus (1,
+ * and *value); claims never are.  Timing mode's hit path. */
+int kernel_perform_if_hit(Machine *m, unsigned core, const KAccess *acc, uint64_t *value);
+/* Whether acc needs the bus now: claims always do. */
+int kernel_access_needs_bus(const Machine *m, unsigned core, const KAccess *acc);
 /* After KSTEP_DONE: alloc's page address (0 on failure); 0 otherwise. */
 uint64_t kernel_result(const Kernel *k, unsigned core);
 /* The order of the allocated block starting at page (for register bounds

@@ -293,6 +293,21 @@ static int make_room(Machine *m, unsigned core, uint64_t line_addr)
 	return slot;
 }
 
+/* A row the cache settles alone: defined, and no action (no bus, no data
+ * movement), so the access never leaves the fast path. */
+static inline int settles_locally(const ProtoTransition *row)
+{
+	return row->defined && row->actions[0] == PROTO_ACT_NONE;
+}
+
+/* The row core's access of kind would take on the line in slot. */
+static inline const ProtoTransition *access_row(const Machine *m, const Cache *c, int slot,
+						AccessKind kind)
+{
+	return proto_row(m->proto, cache_state(c, slot),
+			 kind == ACC_LOAD ? PROTO_EV_LOAD : PROTO_EV_STORE);
+}
+
 static void reset_outcome(Machine *m, uint64_t line_addr)
 {
 	m->out.hit = 0;
@@ -344,7 +359,7 @@ static uint64_t access_slot(Machine *m, unsigned core, AccessKind kind, uint64_t
 
 	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
 	PendingStore ps = { kind, word, a, b, 0, 0 };
-	if (row->defined && row->actions[0] == PROTO_ACT_NONE) {
+	if (settles_locally(row)) {
 		/* Fast path: a hit the table settles without the bus. */
 		m->trans_counts[cache_state(c, slot) * PROTO_N_EVENTS + ev]++;
 		set_state(m, core, slot, row->next);
@@ -378,11 +393,7 @@ int machine_access_if_hit(Machine *m, unsigned core, AccessKind kind, uint64_t a
 	g_assert(core < m->n_cores && (addr & 7) == 0);
 	const Cache *c = m->caches[core];
 	int slot = cache_lookup(c, addr & m->line_mask);
-	if (slot < 0)
-		return 0;
-	ProtoEvent ev = kind == ACC_LOAD ? PROTO_EV_LOAD : PROTO_EV_STORE;
-	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
-	if (!(row->defined && row->actions[0] == PROTO_ACT_NONE))
+	if (slot < 0 || !settles_locally(access_row(m, c, slot, kind)))
 		return 0;
 	*result = access_slot(m, core, kind, addr, a, b, slot);
 	return 1;
@@ -422,9 +433,5 @@ int machine_needs_bus(const Machine *m, unsigned core, AccessKind kind, uint64_t
 {
 	const Cache *c = m->caches[core];
 	int slot = cache_lookup(c, addr & m->line_mask);
-	if (slot < 0)
-		return 1;
-	ProtoEvent ev = kind == ACC_LOAD ? PROTO_EV_LOAD : PROTO_EV_STORE;
-	const ProtoTransition *row = proto_row(m->proto, cache_state(c, slot), ev);
-	return !(row->defined && row->actions[0] == PROTO_ACT_NONE);
+	return slot < 0 || !settles_locally(access_row(m, c, slot, kind));
 }
