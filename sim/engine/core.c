@@ -313,19 +313,24 @@ static inline G_ALWAYS_INLINE CoreYield resume_op(CoreModel *cm, unsigned c, uin
 	g_assert_not_reached();
 }
 
-CoreYield core_start(CoreModel *cm, unsigned c, const WlOp *op, uint64_t now, GError **error)
+/* Observers of the machine read which operation an access is part of. */
+static inline void note_where(CoreModel *cm, unsigned c, const WlOp *op, uint64_t now)
 {
-	Core *core = &cm->cores[c];
-	g_assert(core->step == STEP_IDLE);
-	if (op != &core->op)
-		core->op = *op;
-	/* Observers of the machine read which operation an access is part of. */
 	CoreWhere *w = &cm->res->where[c];
 	w->cycle = now;
 	w->op_index = cm->res->cores[c].operations;
 	w->line = op->line;
 	w->op_kind = op->kind;
 	w->kstep = NULL;
+}
+
+CoreYield core_start(CoreModel *cm, unsigned c, const WlOp *op, uint64_t now, GError **error)
+{
+	Core *core = &cm->cores[c];
+	g_assert(core->step == STEP_IDLE);
+	if (op != &core->op)
+		core->op = *op;
+	note_where(cm, c, op, now);
 	return start_op(cm, c, now, error);
 }
 
@@ -341,12 +346,7 @@ CoreYield core_resume(CoreModel *cm, unsigned c, uint64_t now, GError **error)
 static inline CoreYield plain_atomic(CoreModel *cm, unsigned c, const WlOp *op, uint64_t now,
 				     GError **error)
 {
-	CoreWhere *w = &cm->res->where[c];
-	w->cycle = now;
-	w->op_index = cm->res->cores[c].operations;
-	w->line = op->line;
-	w->op_kind = op->kind;
-	w->kstep = NULL;
+	note_where(cm, c, op, now);
 	OpAccess acc = engine_op_access(op);
 	uint64_t v = machine_access(cm->m, c, acc.kind, op->addr, acc.a, acc.b);
 	if (op->kind == WL_OP_LD && !engine_check_load(cm->path, op, c, op->addr, v, error))
