@@ -168,7 +168,7 @@ static const SetRow set_rows[] = {
 	{ "system", "schedule", "file", AT(schedule), SCHED_FILE, NULL },
 	{ "system", "seed", "0xdeadbeef", AT(seed), 0xdeadbeef, NULL },
 	{ "system", "seed", "0", AT(seed), 0, NULL },
-	{ "system", "seed", "18446744073709551615", AT(seed), UINT64_MAX, NULL },
+	{ "system", "seed", "9223372036854775807", AT(seed), UINT64_C(9223372036854775807), NULL },
 	{ "cache", "size", "65536", AT(cache_size), 65536, NULL },
 	{ "cache", "size", "0x10000", AT(cache_size), 65536, NULL },
 	{ "cache", "size", "64K", AT(cache_size), 65536, NULL },
@@ -177,7 +177,7 @@ static const SetRow set_rows[] = {
 	{ "cache", "size", "1MiB", AT(cache_size), 1048576, NULL },
 	{ "cache", "size", "1G", AT(cache_size), 1073741824, NULL },
 	{ "cache", "assoc", "4", AT(assoc), 4, NULL },
-	{ "cache", "assoc", "4294967295", AT(assoc), 4294967295u, NULL },
+	{ "cache", "assoc", "4096", AT(assoc), 4096, NULL },
 	{ "cache", "line", "128", AT(line), 128, NULL },
 	{ "cache", "line", "4K", AT(line), 4096, NULL },
 	{ "cache", "hit_latency", "0", AT(hit_latency), 0, NULL },
@@ -328,7 +328,7 @@ static void set_all_non_default(Config *cfg)
 {
 	static const char *const sets[] = {
 		"system.cores=16", "system.protocol=dragon", "system.mode=timing",
-		"system.schedule=file", "system.seed=0xffffffffffffffff", "cache.size=1M",
+		"system.schedule=file", "system.seed=0x7fffffffffffffff", "cache.size=1M",
 		"cache.assoc=16", "cache.line=128", "cache.hit_latency=3",
 		"bus.arbitration=rr", "bus.snoop_latency=5", "bus.c2c_latency=12", "bus.width=16",
 		"memory.size=64G", "memory.latency=180", "memory.bandwidth=32",
@@ -353,7 +353,7 @@ START_TEST(test_dump_round_trip)
 	config_init(&b);
 	load_ok(&b, text);
 	assert_config_eq(&a, &b);
-	ck_assert_uint_eq(b.seed, UINT64_MAX);
+	ck_assert_uint_eq(b.seed, UINT64_C(9223372036854775807));
 	ck_assert_uint_eq(b.mem_size, UINT64_C(68719476736));
 
 	g_autofree char *again = config_dump(&b);
@@ -445,7 +445,13 @@ static const ErrRow err_rows[] = {
 	{ NULL, { "cache.assoc=0" }, AT_SET, CONFIG_ERROR_VALUE,
 	  { "cache.assoc: expected a positive integer, found '0'" } },
 	{ NULL, { "cache.assoc=4294967296" }, AT_SET, CONFIG_ERROR_VALUE,
-	  { "cache.assoc: '4294967296' is too large", "at most 4294967295" } },
+	  { "cache.assoc: '4294967296' is too large", "at most 4096" } },
+	{ NULL, { "cache.assoc=4097" }, AT_SET, CONFIG_ERROR_VALUE,
+	  { "cache.assoc: '4097' is too large", "at most 4096" } },
+	{ NULL, { "memory.latency=1048577" }, AT_SET, CONFIG_ERROR_VALUE,
+	  { "memory.latency: '1048577' is too large", "at most 1048576" } },
+	{ NULL, { "system.seed=9223372036854775808" }, AT_SET, CONFIG_ERROR_VALUE,
+	  { "system.seed: '9223372036854775808' is too large", "at most 9223372036854775807" } },
 	{ NULL, { "system.seed=18446744073709551616" }, AT_SET, CONFIG_ERROR_VALUE,
 	  { "system.seed: '18446744073709551616' is too large" } },
 	{ NULL, { "memory.size=0x10000000000000000" }, AT_SET, CONFIG_ERROR_VALUE,

@@ -42,6 +42,7 @@ typedef struct {
 	gboolean size;        /* numbers: a K/M/G/T (KiB/MiB/GiB/TiB) suffix is accepted */
 	size_t offset;        /* of the field in Config */
 	uint64_t min;         /* numbers: 0 or 1, the smallest value a setting may give */
+	uint64_t max;         /* numbers: the largest, or 0 for the field type's */
 	uint64_t def;         /* numbers: the default; enums: the default's index */
 	const char *def_name; /* KT_PROTOCOL: the default */
 	const char *unit;     /* numbers: the unit the dump's comment gives */
@@ -53,18 +54,23 @@ typedef struct {
 #define FIELD(f, t)                                                                                \
 	(offsetof(Config, f) + 0 * sizeof(char[sizeof(((Config *)0)->f) == sizeof(t) ? 1 : -1]))
 
-/* Rows by type.  mn is 0 or 1; sizes are positive byte counts. */
-#define KEY_NUM(g, k, f, t, kt, sz, mn, d, u, doc)                                                 \
-	{ { g, k, doc, 1 }, kt, sz, FIELD(f, t), mn, d, NULL, u, NULL }
+/* Rows by type.  mn is 0 or 1, mx 0 for the type's maximum; sizes are
+ * positive byte counts. */
+#define KEY_NUM(g, k, f, t, kt, sz, mn, mx, d, u, doc)                                             \
+	{ { g, k, doc, 1 }, kt, sz, FIELD(f, t), mn, mx, d, NULL, u, NULL }
 #define KEY_UINT(g, k, f, mn, d, u, doc)                                                           \
-	KEY_NUM(g, k, f, unsigned, KT_UINT, FALSE, mn, d, u, doc)
+	KEY_NUM(g, k, f, unsigned, KT_UINT, FALSE, mn, 0, d, u, doc)
+#define KEY_UINT_UPTO(g, k, f, mn, mx, d, u, doc)                                                  \
+	KEY_NUM(g, k, f, unsigned, KT_UINT, FALSE, mn, mx, d, u, doc)
 #define KEY_UINT64(g, k, f, mn, d, u, doc)                                                         \
-	KEY_NUM(g, k, f, uint64_t, KT_UINT64, FALSE, mn, d, u, doc)
-#define KEY_SIZE(g, k, f, t, kt, d, doc) KEY_NUM(g, k, f, t, kt, TRUE, 1, d, "bytes", doc)
+	KEY_NUM(g, k, f, uint64_t, KT_UINT64, FALSE, mn, 0, d, u, doc)
+#define KEY_UINT64_UPTO(g, k, f, mn, mx, d, u, doc)                                                \
+	KEY_NUM(g, k, f, uint64_t, KT_UINT64, FALSE, mn, mx, d, u, doc)
+#define KEY_SIZE(g, k, f, t, kt, d, doc) KEY_NUM(g, k, f, t, kt, TRUE, 1, 0, d, "bytes", doc)
 #define KEY_ENUM(g, k, f, nm, d, doc)                                                              \
-	{ { g, k, doc, 0 }, KT_ENUM, FALSE, FIELD(f, int), 0, d, NULL, NULL, nm }
+	{ { g, k, doc, 0 }, KT_ENUM, FALSE, FIELD(f, int), 0, 0, d, NULL, NULL, nm }
 #define KEY_PROTOCOL(g, k, f, d, doc)                                                              \
-	{ { g, k, doc, 0 }, KT_PROTOCOL, FALSE, FIELD(f, char *), 0, 0, d, NULL, NULL }
+	{ { g, k, doc, 0 }, KT_PROTOCOL, FALSE, FIELD(f, char *), 0, 0, 0, d, NULL, NULL }
 
 static const char *const mode_names[] = {
 	[MODE_FUNCTIONAL] = "functional", [MODE_TIMING] = "timing", NULL
@@ -89,6 +95,14 @@ static const char *const claim_names[] = {
 #define MiB (UINT64_C(1) << 20)
 #define MEM_SIZE_MAX (UINT64_C(1) << 48)
 #define CACHE_SIZE_MAX (UINT64_C(1) << 30)
+/* Every latency: a million cycles is far beyond any real one, and keeps a
+ * run's cycle count far below 2^63 (docs/cli.md, limits). */
+#define LATENCY_MAX (1u << 20)
+/* A lookup and a victim scan every way of a set: more ways than this make
+ * each access crawl. */
+#define ASSOC_MAX 4096u
+/* The JSON's integers are signed 64-bit (json-glib). */
+#define SEED_MAX ((uint64_t)G_MAXINT64)
 
 /* Groups are contiguous and appear in the order of their first key; the
  * dump follows this order. */
@@ -100,26 +114,29 @@ static const KeyDef keys[] = {
 		 "functional counts turns; timing counts cycles"),
 	KEY_ENUM("system", "schedule", schedule, schedule_names, SCHED_ROUNDS,
 		 "rounds: a turn per core per round; file: the line order"),
-	KEY_UINT64("system", "seed", seed, 0, 1, "integer", "every random choice derives from it"),
+	KEY_UINT64_UPTO("system", "seed", seed, 0, SEED_MAX, 1, "integer",
+			"every random choice derives from it; at most 2^63 - 1"),
 
 	KEY_SIZE("cache", "size", cache_size, uint64_t, KT_UINT64, 32768,
 		 "each core's private cache; size / (line * assoc) sets, a power of two"),
-	KEY_UINT("cache", "assoc", assoc, 1, 8, "ways", "ways per set"),
+	KEY_UINT_UPTO("cache", "assoc", assoc, 1, ASSOC_MAX, 8, "ways", "ways per set, 1 to 4096"),
 	KEY_SIZE("cache", "line", line, unsigned, KT_UINT, 64, "a power of two from 8 to 4096"),
-	KEY_UINT("cache", "hit_latency", hit_latency, 0, 1, "cycles", "latency of a hit"),
+	KEY_UINT_UPTO("cache", "hit_latency", hit_latency, 0, LATENCY_MAX, 1, "cycles",
+		      "latency of a hit; at most 2^20"),
 
 	KEY_ENUM("bus", "arbitration", arbitration, arbitration_names, ARB_FIFO,
 		 "next bus owner: fifo by request time, rr round-robin by core"),
-	KEY_UINT("bus", "snoop_latency", snoop_latency, 0, 2, "cycles",
-		 "the address and snoop phase of a transaction"),
-	KEY_UINT("bus", "c2c_latency", c2c_latency, 0, 8, "cycles",
-		 "moving a line from one cache to another"),
+	KEY_UINT_UPTO("bus", "snoop_latency", snoop_latency, 0, LATENCY_MAX, 2, "cycles",
+		      "the address and snoop phase of a transaction; at most 2^20"),
+	KEY_UINT_UPTO("bus", "c2c_latency", c2c_latency, 0, LATENCY_MAX, 8, "cycles",
+		      "moving a line from one cache to another; at most 2^20"),
 	KEY_UINT("bus", "width", bus_width, 1, 32, "bytes/cycle",
 		 "data moved per bus cycle; a power of two, at least 8"),
 
 	KEY_SIZE("memory", "size", mem_size, uint64_t, KT_UINT64, MEM_SIZE_MAX,
 		 "physical memory (sparse); a multiple of 4096 from 1 MiB to 2^48"),
-	KEY_UINT("memory", "latency", mem_latency, 0, 100, "cycles", "from request to first data"),
+	KEY_UINT_UPTO("memory", "latency", mem_latency, 0, LATENCY_MAX, 100, "cycles",
+		      "from request to first data; at most 2^20"),
 	KEY_UINT("memory", "bandwidth", mem_bandwidth, 1, 16, "bytes/cycle",
 		 "data memory delivers per cycle"),
 
@@ -258,7 +275,7 @@ static const char *expected_number(const KeyDef *k)
  * the row's minimum. */
 static gboolean parse_number(const KeyDef *k, const char *text, uint64_t *out, GError **error)
 {
-	uint64_t max = k->type == KT_UINT ? UINT_MAX : UINT64_MAX;
+	uint64_t max = k->max ? k->max : k->type == KT_UINT ? UINT_MAX : UINT64_MAX;
 	const char *p = text;
 	unsigned base = 10;
 	uint64_t v = 0;

@@ -3,6 +3,9 @@
  * through wl_gzip.c), seek to where a cursor starts, and stamp it so that a
  * cursor never reads a file that changed after validation.
  */
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "wl_priv.h"
 
 /* clang-format off */
@@ -38,6 +41,15 @@ static gboolean stamp_of(GFile *file, const char *path, FileStamp *stamp, GError
 	}
 	/* Validation and the cursors read the file again: a pipe would give
 	 * them nothing, and a run from nothing would look like success. */
+	/* A link GIO could not follow (a loop, a dangling link) comes back as
+	 * the link itself: stat() says why. */
+	GStatBuf st;
+	if (g_file_info_get_file_type(fi) == G_FILE_TYPE_SYMBOLIC_LINK && g_stat(path, &st) != 0) {
+		int e = errno;
+		g_set_error(error, WL_ERROR, WL_ERROR_OPEN, "%s: cannot open: %s", path,
+			    g_strerror(e));
+		return FALSE;
+	}
 	if (g_file_info_get_file_type(fi) != G_FILE_TYPE_REGULAR) {
 		g_set_error(error, WL_ERROR, WL_ERROR_OPEN,
 			    "%s: cannot open: not a regular file (a workload is read more than "

@@ -348,9 +348,19 @@ G_GNUC_NO_INLINE const char *wl_parse_op_general(const Scanner *sc, const char *
 		break;
 	}
 	case WL_OP_COMPUTE:
-		if (!have_operand(sc, p, "a cycle count", error) ||
-		    !(p = parse_number(sc, p, &op->value, "a cycle count", error)))
+		if (!have_operand(sc, p, "a cycle count", error))
 			return NULL;
+		tok = skip_blanks(p);
+		if (!(p = parse_number(sc, p, &op->value, "a cycle count", error)))
+			return NULL;
+		if (op->value > WL_MAX_COMPUTE) {
+			g_autofree char *shown = wl_show_token(tok);
+			wl_parse_error(sc, error,
+				       "expected a cycle count from 0 to %" G_GUINT64_FORMAT
+				       " (2^32, the limit of one compute), found %s",
+				       WL_MAX_COMPUTE, shown);
+			return NULL;
+		}
 		break;
 	case WL_OP_LOCK:
 	case WL_OP_UNLOCK:

@@ -38,6 +38,7 @@ typedef struct {
 	uint16_t need[WL_MAX_CORES];  /* cont: bit r: must hold a page where this half starts */
 	uint16_t held[WL_MAX_CORES]; /* bit r: register r holds a page */
 	uint32_t freed_line[WL_MAX_CORES][WL_N_REGS]; /* where a register was last freed */
+	uint64_t compute[WL_MAX_CORES]; /* cycles of compute so far, <= WL_MAX_CORE_COMPUTE */
 } Validator;
 
 /* Directives and the header, the slow path of the validating loop: any
@@ -65,6 +66,15 @@ static const char *validate_other_line(Validator *v, const char *p, GError **err
 			le++;
 		while (le > p && delim[UC(le - 1)] == D_BLANK)
 			le--;
+		/* A NUL would end the line as shown; say where it is instead. */
+		const char *nul = memchr(p, '\0', (size_t)(le - p));
+		if (nul) {
+			wl_parse_error(sc, error,
+				       "expected the header '%%labyrinth-workload 1', found a NUL "
+				       "byte at column %" G_GUINT64_FORMAT,
+				       (uint64_t)(nul - sc->pos) + 1);
+			return NULL;
+		}
 		g_autofree char *line = g_strndup(p, (gsize)MIN(le - p, 2 * WL_SHOW_MAX));
 		for (char *c = line; *c; c++)
 			if (UC(c) < 0x20 || UC(c) >= 0x7f)
@@ -239,6 +249,16 @@ static gboolean validate_other_op(Validator *v, const WlOp *op, GError **error)
 		v->info.uses_barrier = TRUE;
 		break;
 	case WL_OP_COMPUTE:
+		/* Each line is at most 2^32, so the sum cannot wrap first. */
+		v->compute[c] += op->value;
+		if (v->compute[c] > WL_MAX_CORE_COMPUTE) {
+			wl_parse_error(&v->sc, error,
+				       "core %u computes %" G_GUINT64_FORMAT " cycles up to here, "
+				       "above the limit of %" G_GUINT64_FORMAT
+				       " (2^48) for one core's compute lines together",
+				       c, v->compute[c], WL_MAX_CORE_COMPUTE);
+			return FALSE;
+		}
 		break;
 	default:
 		g_assert_not_reached();
@@ -420,6 +440,10 @@ static gboolean merge_halves(Validator *a, const Validator *b, const Span *bspan
 			s->last_line = bspan[c].last_line + off;
 		}
 		a->info.ops_per_core[c] += b->info.ops_per_core[c];
+		/* Over the limit together: the one pass names the line. */
+		a->compute[c] += b->compute[c];
+		if (a->compute[c] > WL_MAX_CORE_COMPUTE)
+			return FALSE;
 	}
 	for (unsigned k = 0; k < WL_N_OPS; k++)
 		a->info.ops_of_kind[k] += b->info.ops_of_kind[k];

@@ -21,6 +21,11 @@
 #define WL_N_REGS 16
 #define WL_MAX_ORDER 10
 #define WL_NO_REG 0xff
+/* compute N: at most 2^32 cycles on one line, 2^48 for one core's lines
+ * together, so that no cycle counter comes near 2^63 (docs/cli.md's
+ * limits: the statistics' JSON integers are signed 64-bit in json-glib). */
+#define WL_MAX_COMPUTE (UINT64_C(1) << 32)
+#define WL_MAX_CORE_COMPUTE (UINT64_C(1) << 48)
 
 typedef enum {
 	WL_OP_LD,
